@@ -1,0 +1,6 @@
+/** Every GPU case, run by each runtime's runner (Deno: test/gpu/deno.test.ts; Chromium: test/e2e). */
+import type { GpuCase } from '../harness.ts';
+import { infraCases } from './infra.case.ts';
+import { matmulCases } from './matmul.case.ts';
+
+export const allGpuCases: GpuCase[] = [...infraCases, ...matmulCases];
