@@ -1,0 +1,2 @@
+// Placeholder entry, replaced by the app shell.
+document.getElementById('app')!.textContent = 'AutoGenDA';

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// COOP/COEP make the page cross-origin isolated (SharedArrayBuffer → multi-threaded ONNX Runtime wasm).
+// The built app must also work from static hosts without these headers (single-threaded wasm then).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  server: { headers: isolation, strictPort: true },
+  preview: { headers: isolation, strictPort: true },
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+});
