@@ -26,8 +26,9 @@ export function encodeDispatch(
   k: CompiledKernel,
   group: GPUBindGroup,
   workgroups: readonly [number, number?, number?],
+  dynamicOffsets: readonly number[] = [],
 ): void {
   pass.setPipeline(k.pipeline);
-  pass.setBindGroup(0, group);
+  pass.setBindGroup(0, group, dynamicOffsets);
   pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
 }

@@ -10,6 +10,8 @@ export interface BindingSpec {
   kind: BindingKind;
   /** WGSL type, e.g. `array<f32>` or a struct declared in `structs`. */
   type: string;
+  /** Uniform bound with a dynamic offset (one slot per step in a slab written once per epoch). */
+  dynamic?: boolean;
 }
 
 export interface KernelSpec {
@@ -46,7 +48,10 @@ export function bindGroupLayoutEntries(spec: KernelSpec): GPUBindGroupLayoutEntr
   return spec.bindings.map((b, i) => ({
     binding: i,
     visibility: 0x4 /* GPUShaderStage.COMPUTE */,
-    buffer: { type: b.kind === 'uniform' ? 'uniform' : b.kind === 'read' ? 'read-only-storage' : 'storage' },
+    buffer: {
+      type: b.kind === 'uniform' ? 'uniform' : b.kind === 'read' ? 'read-only-storage' : 'storage',
+      hasDynamicOffset: Boolean(b.dynamic),
+    },
   }));
 }
 

@@ -2,5 +2,6 @@
 import type { GpuCase } from '../harness.ts';
 import { infraCases } from './infra.case.ts';
 import { matmulCases } from './matmul.case.ts';
+import { trainRunCases } from './train-run.case.ts';
 
-export const allGpuCases: GpuCase[] = [...infraCases, ...matmulCases];
+export const allGpuCases: GpuCase[] = [...infraCases, ...matmulCases, ...trainRunCases];

@@ -1,0 +1,273 @@
+/**
+ * The training engine on our WGSL kernels: the bilevel policy search (θ exploitation + α exploration,
+ * ALGORITHM §8), final training with a fixed policy (§9) and evaluation. A phase is a schedule of steps;
+ * each step is a fixed list of prepared dispatches, encoded many steps per submit with their per-step
+ * constants in a slab bound by dynamic offset. Nothing is read back until a phase ends.
+ */
+import { CancelledError } from '../core/errors.ts';
+import type { StageProgress } from '../core/progress.ts';
+import { UNIFORM } from '../gpu/buffers.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { mixGradKernel, alphaStepKernel, policyHistoryKernel } from '../gpu/kernels/alpha.wgsl.ts';
+import { argmaxKernel } from '../gpu/kernels/argmax.wgsl.ts';
+import { gatherKernel } from '../gpu/kernels/gather.wgsl.ts';
+import { mixKernel } from '../gpu/kernels/mix.wgsl.ts';
+import { softmaxCeKernel } from '../gpu/kernels/softmax-ce.wgsl.ts';
+import type { FeatureBank } from './bank.ts';
+import { BankGpu } from './bank-gpu.ts';
+import type { TrainConfig } from './config.ts';
+import { type DenseParams, initHead } from './head-init.ts';
+import { HeadGpu } from './head-gpu.ts';
+import { encodeOps, type Op, OpFactory } from './ops.ts';
+import { finalSchedule, lossSlots, type PoolName, searchSchedule, type StepPlan } from './schedule.ts';
+import { packStep, SLOT_BYTES } from './slots.ts';
+
+/** Steps encoded per submit: big enough to amortise submission, small enough for timely progress/cancel. */
+const STEPS_PER_SUBMIT = 256;
+const MAX_S = 16; // mirrors MAX_S in mix.wgsl.ts
+
+export interface EngineOptions {
+  onProgress?: (p: StageProgress) => void;
+  signal?: AbortSignal;
+  /** Cap on a feature chunk's bytes (tests force several chunks with it). */
+  chunkBytes?: number;
+}
+
+export interface SearchOutcome {
+  alpha: Float32Array;
+  /** softmax(a) per epoch: [epochs][C][S]. */
+  history: Float32Array;
+  /** Mean θ loss on D_train and mean mixed loss on D_valid per search epoch. */
+  trainLoss: number[];
+  validLoss: number[];
+}
+
+export interface PhaseStats {
+  steps: number;
+  dispatches: number;
+  seconds: number;
+}
+
+export class TrainEngine {
+  readonly stats: Record<'search' | 'train', PhaseStats> = {
+    search: { steps: 0, dispatches: 0, seconds: 0 },
+    train: { steps: 0, dispatches: 0, seconds: 0 },
+  };
+  /** Dispatches per step kind (for the benchmark). */
+  readonly dispatchesPerStep: Partial<Record<StepPlan['kind'] | 'final', number>> = {};
+  private readonly f: OpFactory;
+  private readonly slab: GPUBuffer;
+  private readonly C: number;
+  private readonly loss: GPUBuffer;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly bankGpu: BankGpu,
+    readonly cfg: TrainConfig,
+    private readonly opts: EngineOptions,
+  ) {
+    this.C = bankGpu.bank.classes.length;
+    if (bankGpu.bank.S > MAX_S) throw new RangeError(`at most ${MAX_S} sources are supported, the bank has ${bankGpu.bank.S}`);
+    this.slab = gpu.pool.acquire(STEPS_PER_SUBMIT * SLOT_BYTES, UNIFORM, 'train.slab');
+    this.f = new OpFactory(gpu, this.slab);
+    this.loss = this.zeros(lossSlots(cfg), 'train.loss');
+  }
+
+  static create(gpu: Gpu, bank: FeatureBank, cfg: TrainConfig, opts: EngineOptions = {}): TrainEngine {
+    gpu.assertAlive();
+    return new TrainEngine(gpu, BankGpu.upload(gpu, bank, opts.chunkBytes), cfg, opts);
+  }
+
+  private get sizes() {
+    const { train, valid } = this.bankGpu.bank.split;
+    return { train: train.length, valid: valid.length };
+  }
+
+  private zeros(count: number, label: string): GPUBuffer {
+    const buf = this.f.buffer(4 * Math.max(1, count), label);
+    this.gpu.device.queue.writeBuffer(buf, 0, new Float32Array(Math.max(1, count)));
+    return buf;
+  }
+
+  private shape(pool: PoolName, chunk?: { start: number; end: number }) {
+    const b = this.bankGpu.bank;
+    return this.f.shape({
+      B: this.cfg.batchSize,
+      D: b.D,
+      C: this.C,
+      S: b.S,
+      K: b.K,
+      nPool: this.bankGpu.pools[pool].size,
+      chunkStart: chunk?.start ?? 0,
+      chunkEnd: chunk?.end ?? 0,
+    });
+  }
+
+  /** θ step: gather (per chunk) → forward → softmax-CE → fused gradient + Adam. */
+  private async exploitOps(pool: PoolName, head: HeadGpu, alpha: GPUBuffer): Promise<Op[]> {
+    const B = this.cfg.batchSize;
+    const { D } = this.bankGpu.bank;
+    const x = this.f.buffer(4 * B * D, 'exploit.x');
+    const y = this.f.buffer(4 * B, 'exploit.y');
+    const picks = this.f.buffer(12 * B, 'exploit.picks');
+    const ops: Op[] = [];
+    for (const chunk of this.bankGpu.chunks) {
+      const bufs = { feats: chunk.buffer, labels: this.bankGpu.labels, pool: this.bankGpu.pools[pool].buffer, alpha, x, y, picks };
+      ops.push(await this.f.op(gatherKernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
+    }
+    const fwd = await head.forward(x, B);
+    const dz = this.f.buffer(4 * B * this.C, 'exploit.dz');
+    ops.push(...fwd.ops);
+    ops.push(await this.f.op(softmaxCeKernel, { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape(pool) }, [1, 1, 1]));
+    ops.push(...(await head.update(x, fwd, dz)));
+    return ops;
+  }
+
+  /** α step: mix (per chunk) → forward on x̂ → softmax-CE → ∂L/∂x̂ → ∂L/∂z → Gumbel-softmax Jacobian + update. */
+  private async exploreOps(head: HeadGpu, alpha: GPUBuffer, alphaState: { am: GPUBuffer; at: GPUBuffer }): Promise<Op[]> {
+    const B = this.cfg.batchSize;
+    const { D, S } = this.bankGpu.bank;
+    const xs = this.f.buffer(4 * B * S * D, 'explore.xs');
+    const xmix = this.f.buffer(4 * B * D, 'explore.xmix');
+    const z = this.f.buffer(4 * B * S, 'explore.z');
+    const y = this.f.buffer(4 * B, 'explore.y');
+    const ops: Op[] = [];
+    for (const chunk of this.bankGpu.chunks) {
+      const bufs = { feats: chunk.buffer, labels: this.bankGpu.labels, pool: this.bankGpu.pools.valid.buffer, alpha, xs, xmix, z, y };
+      ops.push(await this.f.op(mixKernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
+    }
+    const fwd = await head.forward(xmix, B);
+    const dz = this.f.buffer(4 * B * this.C, 'explore.dz');
+    ops.push(...fwd.ops);
+    ops.push(await this.f.op(softmaxCeKernel, { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape('valid') }, [1, 1, 1]));
+    const gx = await head.inputGrad(fwd, dz);
+    ops.push(...gx.ops);
+    const dzs = this.f.buffer(4 * B * S, 'explore.dzs');
+    ops.push(await this.f.op(mixGradKernel, { gx: gx.grad, xs, dzs, shape: this.shape('valid') }, [B * S, 1, 1]));
+    const alphaBufs = { alpha, am: alphaState.am, at: alphaState.at, z, dzs, y };
+    ops.push(await this.f.op(alphaStepKernel, { ...alphaBufs, shape: this.shape('valid') }, Math.ceil((this.C * S) / 64)));
+    return ops;
+  }
+
+  private newHead(label: string): HeadGpu {
+    const { D } = this.bankGpu.bank;
+    return HeadGpu.create(this.f, initHead(this.cfg.head, D, this.C, this.cfg.hidden, this.cfg.seed, label));
+  }
+
+  /** Bilevel search from uniform logits; returns the learned logits and their per-epoch history. */
+  async search(): Promise<SearchOutcome> {
+    const { S } = this.bankGpu.bank;
+    const C = this.C;
+    const alpha = this.zeros(C * S, 'alpha');
+    const alphaState = { am: this.zeros(2 * C * S, 'alpha.m'), at: this.zeros(C * S, 'alpha.t') };
+    const history = this.zeros(this.cfg.epochs * C * S, 'alpha.history');
+    const head = this.newHead('search');
+    const ops = {
+      exploit: await this.exploitOps('train', head, alpha),
+      explore: await this.exploreOps(head, alpha, alphaState),
+      history: [await this.f.op(policyHistoryKernel, { alpha, history, shape: this.shape('valid') }, Math.ceil(C / 64))],
+    };
+    this.dispatchesPerStep.exploit = ops.exploit.length;
+    this.dispatchesPerStep.explore = ops.explore.length;
+    await this.runPhase('search', [...searchSchedule(this.cfg, this.sizes)], (p) => ops[p.kind]);
+    const losses = await this.gpu.readF32(this.loss, 2 * this.cfg.epochs);
+    const { train, valid } = this.stepCounts();
+    return {
+      alpha: await this.gpu.readF32(alpha, C * S),
+      history: await this.gpu.readF32(history, this.cfg.epochs * C * S),
+      trainLoss: Array.from({ length: this.cfg.epochs }, (_, e) => losses[2 * e] / train),
+      validLoss: Array.from({ length: this.cfg.epochs }, (_, e) => losses[2 * e + 1] / valid),
+    };
+  }
+
+  /** Rows seen per search epoch, to turn summed losses into means. */
+  private stepCounts() {
+    const B = this.cfg.batchSize;
+    const n = Math.max(1, Math.ceil(this.sizes.train / B));
+    return { train: n * B, valid: n * B * Math.max(1, this.cfg.exploreSteps) };
+  }
+
+  /** Final training of a fresh head on D_train ∪ D_valid, sources drawn from softmax(alpha). */
+  async train(alphaLogits: Float32Array): Promise<{ head: HeadGpu; params: DenseParams[]; loss: number[] }> {
+    const alpha = this.f.buffer(alphaLogits.byteLength, 'final.alpha');
+    this.gpu.device.queue.writeBuffer(alpha, 0, alphaLogits);
+    const head = this.newHead('final');
+    const exploit = await this.exploitOps('all', head, alpha);
+    this.dispatchesPerStep.final = exploit.length;
+    await this.runPhase('train', [...finalSchedule(this.cfg, this.sizes)], () => exploit);
+    const e = this.cfg.finalEpochs;
+    const summed = await this.gpu.readF32(this.loss, e, 2 * this.cfg.epochs);
+    const rows = Math.max(1, Math.ceil((this.sizes.train + this.sizes.valid) / this.cfg.batchSize)) * this.cfg.batchSize;
+    return { head, params: await head.read(), loss: Array.from(summed, (v) => v / rows) };
+  }
+
+  /** Predicted class for every test sample (source 0, candidate 0), in blocks that fit a binding. */
+  async predict(head: HeadGpu, rowsIdx: number[] = this.bankGpu.bank.split.test): Promise<Int32Array> {
+    const bank = this.bankGpu.bank;
+    const { S, K, D } = bank;
+    const preds = new Int32Array(rowsIdx.length);
+    const widest = Math.max(D, this.cfg.hidden, this.C);
+    const block = Math.max(1, Math.min(4096, Math.floor(this.gpu.limits.maxStorageBufferBindingSize / (4 * widest))));
+    for (let at = 0; at < rowsIdx.length; at += block) {
+      const idx = rowsIdx.slice(at, at + block);
+      const x = new Float32Array(idx.length * D);
+      idx.forEach((n, r) => x.set(bank.features.subarray(n * S * K * D, n * S * K * D + D), r * D));
+      const f = new OpFactory(this.gpu);
+      const xb = f.buffer(x.byteLength, 'eval.x');
+      this.gpu.device.queue.writeBuffer(xb, 0, x);
+      const evalHead = head.withFactory(f);
+      const fwd = await evalHead.forward(xb, idx.length);
+      const pred = f.buffer(4 * idx.length, 'eval.pred');
+      const ops = [...fwd.ops, await f.op(argmaxKernel, { logits: fwd.logits, bias: head.outputBias, pred, shape: f.shape({ rows: idx.length, C: this.C }) }, idx.length)];
+      const enc = this.gpu.device.createCommandEncoder({ label: 'predict' });
+      const pass = enc.beginComputePass();
+      encodeOps(pass, ops, 0);
+      pass.end();
+      this.gpu.device.queue.submit([enc.finish()]);
+      preds.set(new Int32Array(await this.gpu.read(pred, 4 * idx.length)), at);
+      f.release();
+    }
+    return preds;
+  }
+
+  private async runPhase(phase: 'search' | 'train', plans: StepPlan[], opsFor: (p: StepPlan) => Op[]): Promise<void> {
+    const t0 = performance.now();
+    const device = this.gpu.device;
+    const stats = this.stats[phase];
+    const total = plans.filter((p) => p.kind !== 'history').length;
+    let done = 0;
+    let inflight: Promise<void> | undefined;
+    for (let at = 0; at < plans.length; at += STEPS_PER_SUBMIT) {
+      if (this.opts.signal?.aborted) throw new CancelledError(`${phase} cancelled`);
+      this.gpu.assertAlive();
+      const batch = plans.slice(at, at + STEPS_PER_SUBMIT);
+      const slots = new ArrayBuffer(batch.length * SLOT_BYTES);
+      batch.forEach((p, i) => packStep(slots, i * SLOT_BYTES, p, this.cfg, this.cfg.seed));
+      device.queue.writeBuffer(this.slab, 0, slots);
+      const enc = device.createCommandEncoder({ label: phase });
+      const pass = enc.beginComputePass({ label: phase });
+      batch.forEach((p, i) => {
+        const ops = opsFor(p);
+        encodeOps(pass, ops, i);
+        stats.dispatches += ops.length;
+      });
+      pass.end();
+      await inflight; // at most two submits queued: progress stays honest, cancel stays prompt
+      device.queue.submit([enc.finish()]);
+      inflight = device.queue.onSubmittedWorkDone();
+      const steps = batch.filter((p) => p.kind !== 'history').length;
+      stats.steps += steps;
+      done += steps;
+      this.opts.onProgress?.({ type: 'stage', stage: phase, done: Math.max(0, done - steps), total, unit: 'steps' });
+    }
+    await inflight;
+    this.opts.onProgress?.({ type: 'stage', stage: phase, done: total, total, unit: 'steps' });
+    stats.seconds += (performance.now() - t0) / 1000;
+  }
+
+  release(): void {
+    this.f.release();
+    this.gpu.pool.release(this.slab);
+    this.bankGpu.release();
+  }
+}
