@@ -11,6 +11,7 @@ export default defineConfig({
   server: { headers: isolation, strictPort: true },
   preview: { headers: isolation, strictPort: true },
   worker: { format: 'es' },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: { target: 'es2022', sourcemap: true },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
 });

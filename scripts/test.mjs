@@ -24,7 +24,9 @@ const tiers = {
   e2e: () => vitest('e2e', ['run', '--config', 'vitest.e2e.config.ts']),
 };
 
-const pick = process.argv.includes('--tier') ? process.argv[process.argv.indexOf('--tier') + 1].split(',') : Object.keys(tiers);
+const pick = process.argv.includes('--tier')
+  ? process.argv[process.argv.indexOf('--tier') + 1].split(',')
+  : Object.keys(tiers);
 const unknown = pick.filter((t) => !(t in tiers));
 if (unknown.length) {
   console.error(`unknown tier(s): ${unknown.join(', ')}; known: ${Object.keys(tiers).join(', ')}`);
@@ -45,12 +47,21 @@ function check(cmd, args) {
 function vitest(name, args) {
   const file = join(out, `${name}.json`);
   rmSync(file, { force: true });
-  const status = run(bin('vitest'), [...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const status = run(bin('vitest'), [
+    ...args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ]);
   if (!existsSync(file)) return { passed: 0, failed: 1, note: `vitest exited ${status} without a report` };
   const r = JSON.parse(readFileSync(file, 'utf8'));
   // A file that failed to load counts as a failure even when it reported no test.
   const broken = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-  const res = { passed: r.numPassedTests, failed: r.numFailedTests + broken, skipped: r.numPendingTests + r.numTodoTests };
+  const res = {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + broken,
+    skipped: r.numPendingTests + r.numTodoTests,
+  };
   if (status !== 0 && res.failed === 0) return { ...res, failed: 1, note: `vitest exited ${status}` };
   return res;
 }
@@ -80,7 +91,9 @@ for (const [t, r] of Object.entries(results)) {
   passed += r.passed;
   failed += r.failed;
   skipped += r.skipped ?? 0;
-  console.log(`${t.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  (${r.note})` : ''}`);
+  console.log(
+    `${t.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  (${r.note})` : ''}`,
+  );
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

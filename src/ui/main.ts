@@ -1,2 +1,8 @@
-// Placeholder entry, replaced by the app shell.
-document.getElementById('app')!.textContent = 'AutoGenDA';
+/** Entry point of the web app (referenced by index.html). */
+import { h, render } from 'preact';
+import { App } from './App.tsx';
+import './styles.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('index.html has no #app element');
+render(h(App, null), root);

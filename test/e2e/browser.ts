@@ -17,7 +17,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** A persistent context so IndexedDB survives reloads; pass the same dir to relaunch "the same browser". */
-export async function launch(userDataDir = mkdtempSync(join(tmpdir(), 'autogenda-chromium-'))): Promise<BrowserContext> {
+export async function launch(
+  userDataDir = mkdtempSync(join(tmpdir(), 'autogenda-chromium-')),
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,

@@ -10,7 +10,10 @@ export interface CaseResult {
   log: string[];
 }
 
-const w = window as unknown as { __gpuResults?: { adapter: string; results: CaseResult[] }; __gpuError?: string };
+const w = window as unknown as {
+  __gpuResults?: { adapter: string; results: CaseResult[] };
+  __gpuError?: string;
+};
 const pre = document.getElementById('log')!;
 
 async function runAll() {

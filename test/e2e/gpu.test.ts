@@ -1,7 +1,8 @@
 /** The shared GPU cases, run once more on Chromium's WebGPU (SwiftShader here) through a Vite dev server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ViteDevServer } from 'vite';
+
 import type { BrowserContext } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allGpuCases } from '../gpu/cases/index.ts';
 import { launch } from './browser.ts';
 import type { CaseResult } from './gpu-harness.ts';

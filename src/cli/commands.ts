@@ -1,0 +1,42 @@
+/**
+ * The subcommands, frozen data: name → Command. A later issue makes a placeholder real by writing
+ * `commands/<name>.ts` exporting a `Command` and replacing its `placeholder(...)` entry here.
+ * Order here is the order in `autogenda --help`.
+ */
+import type { Command } from './command.ts';
+import { makeDoctor } from './commands/doctor.ts';
+import { placeholder } from './commands/placeholder.ts';
+
+export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
+  doctor: makeDoctor(),
+  search: placeholder(
+    'search',
+    'Search the augmentation policy (α, θ) on precomputed features, on the GPU',
+    'issue: the α,θ search engine',
+  ),
+  run: placeholder(
+    'run',
+    'Run the whole AutoGenDA pipeline on a dataset folder, headless',
+    'issue: headless pipeline run',
+  ),
+  fixtures: placeholder(
+    'fixtures',
+    'Generate the test fixtures (tiny ONNX graphs, sample datasets)',
+    'issue: test fixtures',
+  ),
+  experiment: placeholder(
+    'experiment',
+    "Reproduce one of the paper's experiments (dataset profile × seeds) and write a report",
+    'issue: paper experiments',
+  ),
+  bench: placeholder(
+    'bench',
+    'Benchmark GPU kernels and models; prints a table and JSON',
+    'issue: benchmarks',
+  ),
+});
+
+/** The Command for a name, or undefined (own keys only, so `constructor` is not a command). */
+export function findCommand(name: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
