@@ -32,11 +32,12 @@ export class BufferPool {
 
   /** Give a buffer back for reuse. Only buffers from `acquire` may be released. */
   release(buf: GPUBuffer): void {
-    if (!this.live.delete(buf)) throw new Error('BufferPool.release: buffer does not belong to this pool or was released twice');
+    if (!this.live.delete(buf))
+      throw new Error('BufferPool.release: buffer does not belong to this pool or was released twice');
     const key = `${buf.usage}:${buf.size}`;
-    let list = this.free.get(key);
-    if (!list) this.free.set(key, (list = []));
+    const list = this.free.get(key) ?? [];
     list.push(buf);
+    this.free.set(key, list);
   }
 
   /** Bytes held in free lists (for tests and diagnostics). */
@@ -57,7 +58,13 @@ export class BufferPool {
 type Typed = Float32Array | Int32Array | Uint32Array;
 
 /** Upload a typed array into a new pooled storage buffer. */
-export function upload(device: GPUDevice, pool: BufferPool, data: Typed, usage: number = STORAGE, label?: string): GPUBuffer {
+export function upload(
+  device: GPUDevice,
+  pool: BufferPool,
+  data: Typed,
+  usage: number = STORAGE,
+  label?: string,
+): GPUBuffer {
   const buf = pool.acquire(data.byteLength, usage, label);
   device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
   return buf;
@@ -67,7 +74,13 @@ export function upload(device: GPUDevice, pool: BufferPool, data: Typed, usage: 
  * Copy `bytes` from `src` (at `offset`) to the CPU. One staging buffer per call, pooled; awaits the map.
  * Never call inside a training step: read back once per epoch or at the end.
  */
-export async function readback(device: GPUDevice, pool: BufferPool, src: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
+export async function readback(
+  device: GPUDevice,
+  pool: BufferPool,
+  src: GPUBuffer,
+  bytes: number,
+  offset = 0,
+): Promise<ArrayBuffer> {
   const size = Math.ceil(bytes / 4) * 4;
   const staging = pool.acquire(size, STAGING, 'staging');
   const enc = device.createCommandEncoder({ label: 'readback' });

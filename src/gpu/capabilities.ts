@@ -33,7 +33,9 @@ export interface Capabilities {
 
 type GpuLike = { requestAdapter(o?: GPURequestAdapterOptions): Promise<GPUAdapter | null> };
 
-export async function probeCapabilities(gpu: GpuLike | undefined = globalThis.navigator?.gpu): Promise<Capabilities> {
+export async function probeCapabilities(
+  gpu: GpuLike | undefined = globalThis.navigator?.gpu,
+): Promise<Capabilities> {
   const none = (why: string): Capabilities => ({
     webgpu: false,
     features: [],
@@ -64,14 +66,20 @@ export async function probeCapabilities(gpu: GpuLike | undefined = globalThis.na
 export function describeAdapter(adapter: GPUAdapter): Capabilities {
   const info = adapter.info;
   const limits: Record<string, number> = {};
-  for (const key of Object.keys(NEEDED_LIMITS)) limits[key] = Number((adapter.limits as unknown as Record<string, number>)[key]);
-  for (const key of ['maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension', 'minUniformBufferOffsetAlignment']) {
+  for (const key of Object.keys(NEEDED_LIMITS))
+    limits[key] = Number((adapter.limits as unknown as Record<string, number>)[key]);
+  for (const key of [
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupsPerDimension',
+    'minUniformBufferOffsetAlignment',
+  ]) {
     limits[key] = Number((adapter.limits as unknown as Record<string, number>)[key]);
   }
   const features = [...adapter.features].map(String).sort();
   const problems: string[] = [];
   for (const [key, { need, why }] of Object.entries(NEEDED_LIMITS)) {
-    if (!(limits[key] >= need)) problems.push(`GPU limit ${key} is ${limits[key]}, need at least ${need} ${why}.`);
+    if (!(limits[key] >= need))
+      problems.push(`GPU limit ${key} is ${limits[key]}, need at least ${need} ${why}.`);
   }
   const warnings: string[] = [];
   for (const [feature, cost] of Object.entries(OPTIONAL_FEATURES)) {
@@ -99,6 +107,7 @@ export function describeAdapter(adapter: GPUAdapter): Capabilities {
 export function adapterLabel(c: Capabilities): string {
   if (!c.adapter) return 'no WebGPU adapter';
   const a = c.adapter;
-  const name = a.description || [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown adapter';
+  const name =
+    a.description || [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown adapter';
   return `${name}${a.fallback ? ' (software)' : ''}`;
 }

@@ -2,7 +2,13 @@
  * The one place that acquires a WebGPU device: limits, features, device loss and uncaptured errors.
  * Everything GPU-side in the product goes through a `Gpu` (device + pipeline cache + buffer pool).
  */
-import { DeviceLostError, FeatureMissingError, GPUValidationError, LimitTooLowError, WebGPUUnavailableError } from '../core/errors.ts';
+import {
+  DeviceLostError,
+  FeatureMissingError,
+  GPUValidationError,
+  LimitTooLowError,
+  WebGPUUnavailableError,
+} from '../core/errors.ts';
 import { BufferPool, readback, STORAGE, upload } from './buffers.ts';
 import { type Capabilities, describeAdapter } from './capabilities.ts';
 import { PipelineCache } from './pipelines.ts';
@@ -53,7 +59,9 @@ export class Gpu {
       opts.onLost?.(this.lostError);
     });
     device.addEventListener('uncapturederror', (ev) => {
-      const err = new GPUValidationError(`Uncaptured WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+      const err = new GPUValidationError(
+        `Uncaptured WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`,
+      );
       if (opts.onUncapturedError) opts.onUncapturedError(err);
       else console.error(err.message);
     });
@@ -75,7 +83,10 @@ export class Gpu {
       if (!(have[key] >= need)) throw new LimitTooLowError(key, have[key], need);
       requiredLimits[key] = Math.max(requiredLimits[key] ?? 0, need);
     }
-    const features = [...(opts.requiredFeatures ?? []), ...(opts.optionalFeatures ?? []).filter((f) => adapter.features.has(f))];
+    const features = [
+      ...(opts.requiredFeatures ?? []),
+      ...(opts.optionalFeatures ?? []).filter((f) => adapter.features.has(f)),
+    ];
     const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits });
     return new Gpu(adapter, device, describeAdapter(adapter), opts);
   }
@@ -116,16 +127,19 @@ export class Gpu {
   async errorScope<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    let result: T;
+    let result: T | undefined;
+    let thrown: unknown;
     try {
       result = await fn();
-    } finally {
-      const validation = await this.device.popErrorScope();
-      const oom = await this.device.popErrorScope();
-      const e = validation ?? oom;
-      if (e) throw new GPUValidationError(`${what}: ${e.message}`);
+    } catch (e) {
+      thrown = e;
     }
-    return result;
+    const validation = await this.device.popErrorScope();
+    const oom = await this.device.popErrorScope();
+    const gpuError = validation ?? oom;
+    if (gpuError) throw new GPUValidationError(`${what}: ${gpuError.message}`);
+    if (thrown !== undefined) throw thrown;
+    return result as T;
   }
 
   /** Release pooled buffers and the device (intentional: not reported as a loss). */

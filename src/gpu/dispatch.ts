@@ -4,12 +4,18 @@ import type { CompiledKernel } from './pipelines.ts';
 export type BufferArg = GPUBuffer | GPUBufferBinding;
 
 /** A bind group for `k` from buffers named as in its declaration. Build once, reuse every step. */
-export function makeBindGroup(device: GPUDevice, k: CompiledKernel, buffers: Record<string, BufferArg>): GPUBindGroup {
+export function makeBindGroup(
+  device: GPUDevice,
+  k: CompiledKernel,
+  buffers: Record<string, BufferArg>,
+): GPUBindGroup {
   const names = k.spec.bindings.map((b) => b.name);
   const extra = Object.keys(buffers).filter((n) => !names.includes(n));
   const missing = names.filter((n) => !(n in buffers));
   if (missing.length || extra.length) {
-    throw new Error(`kernel ${k.spec.label}: bindings missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`);
+    throw new Error(
+      `kernel ${k.spec.label}: bindings missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`,
+    );
   }
   return device.createBindGroup({
     label: k.spec.label,

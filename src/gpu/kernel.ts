@@ -33,7 +33,8 @@ export function kernelSource(spec: KernelSpec): string {
   for (const e of spec.enables ?? []) lines.push(`enable ${e};`);
   if (spec.structs) lines.push(spec.structs.trim());
   spec.bindings.forEach((b, i) => {
-    const space = b.kind === 'uniform' ? 'uniform' : b.kind === 'read' ? 'storage, read' : 'storage, read_write';
+    const space =
+      b.kind === 'uniform' ? 'uniform' : b.kind === 'read' ? 'storage, read' : 'storage, read_write';
     lines.push(`@group(0) @binding(${i}) var<${space}> ${b.name}: ${b.type};`);
   });
   const [x, y = 1, z = 1] = spec.workgroupSize;
@@ -64,6 +65,7 @@ export function storageBindingCount(spec: KernelSpec): number {
 export function foldWorkgroups(count: number, maxPerDim = 65535): [number, number, number] {
   if (count <= maxPerDim) return [Math.max(1, count), 1, 1];
   const y = Math.ceil(count / maxPerDim);
-  if (y > maxPerDim) throw new RangeError(`dispatch of ${count} workgroups exceeds ${maxPerDim}² even when folded`);
+  if (y > maxPerDim)
+    throw new RangeError(`dispatch of ${count} workgroups exceeds ${maxPerDim}² even when folded`);
   return [Math.ceil(count / y), y, 1];
 }

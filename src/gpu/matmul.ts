@@ -9,11 +9,19 @@ import { type MatmulShape, matmulDims, matmulKernel, matmulWorkgroups } from './
  * C = alpha · op(A) · op(B) + beta · C. Pass `c` to accumulate into (beta ≠ 0) or to reuse a buffer;
  * otherwise a pooled buffer is returned (release it to `gpu.pool` when done).
  */
-export async function matmul(gpu: Gpu, a: GPUBuffer, b: GPUBuffer, shape: MatmulShape, c?: GPUBuffer): Promise<GPUBuffer> {
+export async function matmul(
+  gpu: Gpu,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  shape: MatmulShape,
+  c?: GPUBuffer,
+): Promise<GPUBuffer> {
   gpu.assertAlive();
   const wg = matmulWorkgroups(shape);
   const maxWg = gpu.limits.maxComputeWorkgroupsPerDimension;
-  for (const n of wg) if (n > maxWg) throw new LimitTooLowError('maxComputeWorkgroupsPerDimension', maxWg, n, 'for this matmul');
+  for (const n of wg)
+    if (n > maxWg)
+      throw new LimitTooLowError('maxComputeWorkgroupsPerDimension', maxWg, n, 'for this matmul');
   const k = await gpu.pipelines.get(matmulKernel(shape));
   const out = c ?? gpu.pool.acquire(4 * shape.M * shape.N * (shape.batch ?? 1), STORAGE, 'matmul.c');
   const dims = gpu.pool.acquire(32, UNIFORM, 'matmul.dims');

@@ -33,7 +33,8 @@ export class PipelineCache {
   private async compile(spec: KernelSpec, source: string): Promise<CompiledKernel> {
     const have = this.device.limits.maxStorageBuffersPerShaderStage;
     const need = storageBindingCount(spec);
-    if (need > have) throw new LimitTooLowError('maxStorageBuffersPerShaderStage', have, need, `by kernel ${spec.label}`);
+    if (need > have)
+      throw new LimitTooLowError('maxStorageBuffersPerShaderStage', have, need, `by kernel ${spec.label}`);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code: source, label: spec.label });
     const info = await module.getCompilationInfo();
@@ -42,7 +43,10 @@ export class PipelineCache {
       await this.device.popErrorScope();
       throw new ShaderCompileError(formatCompileErrors(spec.label, source, errors));
     }
-    const layout = this.device.createBindGroupLayout({ entries: bindGroupLayoutEntries(spec), label: spec.label });
+    const layout = this.device.createBindGroupLayout({
+      entries: bindGroupLayoutEntries(spec),
+      label: spec.label,
+    });
     let pipeline: GPUComputePipeline;
     try {
       pipeline = await this.device.createComputePipelineAsync({
@@ -52,7 +56,9 @@ export class PipelineCache {
       });
     } catch (e) {
       await this.device.popErrorScope();
-      throw new ShaderCompileError(`kernel ${spec.label}: pipeline creation failed: ${(e as Error).message}\n${numbered(source)}`);
+      throw new ShaderCompileError(
+        `kernel ${spec.label}: pipeline creation failed: ${(e as Error).message}\n${numbered(source)}`,
+      );
     }
     const scoped = await this.device.popErrorScope();
     if (scoped) throw new ShaderCompileError(`kernel ${spec.label}: ${scoped.message}\n${numbered(source)}`);
@@ -61,7 +67,11 @@ export class PipelineCache {
   }
 }
 
-function formatCompileErrors(label: string, source: string, errors: readonly GPUCompilationMessage[]): string {
+function formatCompileErrors(
+  label: string,
+  source: string,
+  errors: readonly GPUCompilationMessage[],
+): string {
   const lines = source.split('\n');
   const parts = errors.map((m) => {
     const text = lines[m.lineNum - 1] ?? '';

@@ -27,10 +27,20 @@ export class BankGpu {
 
   /** Samples per chunk under the device's binding limits (exported for tests and docs). */
   static samplesPerChunk(gpu: Gpu, bank: Pick<FeatureBank, 'S' | 'K' | 'D'>, capBytes?: number): number {
-    const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize, capBytes ?? Number.POSITIVE_INFINITY);
+    const limit = Math.min(
+      gpu.limits.maxStorageBufferBindingSize,
+      gpu.limits.maxBufferSize,
+      capBytes ?? Number.POSITIVE_INFINITY,
+    );
     const perSample = 4 * bank.S * bank.K * bank.D;
     const n = Math.floor(limit / perSample);
-    if (n < 1) throw new LimitTooLowError('maxStorageBufferBindingSize', limit, perSample, 'to hold one sample’s features');
+    if (n < 1)
+      throw new LimitTooLowError(
+        'maxStorageBufferBindingSize',
+        limit,
+        perSample,
+        'to hold one sample’s features',
+      );
     return n;
   }
 
@@ -44,11 +54,19 @@ export class BankGpu {
       const end = Math.min(bank.N, start + per);
       const view = bank.features.subarray(start * stride, end * stride);
       // Exact size, not pooled: a pool bucket could round a chunk past the binding limit.
-      const buffer = gpu.device.createBuffer({ size: view.byteLength, usage: STORAGE, label: `bank.chunk${chunks.length}` });
+      const buffer = gpu.device.createBuffer({
+        size: view.byteLength,
+        usage: STORAGE,
+        label: `bank.chunk${chunks.length}`,
+      });
       gpu.device.queue.writeBuffer(buffer, 0, view);
       chunks.push({ buffer, start, end });
     }
-    const labels = gpu.upload(new Uint32Array(bank.labels.buffer, bank.labels.byteOffset, bank.labels.length), undefined, 'bank.labels');
+    const labels = gpu.upload(
+      new Uint32Array(bank.labels.buffer, bank.labels.byteOffset, bank.labels.length),
+      undefined,
+      'bank.labels',
+    );
     owned.push(labels);
     const pool = (idx: number[]) => {
       const buffer = gpu.upload(Uint32Array.from(idx.length ? idx : [0]), undefined, 'bank.pool');

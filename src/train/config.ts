@@ -52,17 +52,24 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   const c = { ...DEFAULT_TRAIN_CONFIG, ...partial };
   const positiveInt = ['batchSize', 'hidden', 'epochs'] as const;
   for (const k of positiveInt) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] < 1)
+      throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
   }
   for (const k of ['finalEpochs', 'exploreSteps'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 0) throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] < 0)
+      throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   }
   for (const k of ['lr', 'alphaLr', 'tau', 'eps'] as const) {
-    if (!(c[k] > 0) || !Number.isFinite(c[k])) throw new ConfigError(`${k} must be a positive number, got ${c[k]}`);
+    if (!(c[k] > 0) || !Number.isFinite(c[k]))
+      throw new ConfigError(`${k} must be a positive number, got ${c[k]}`);
   }
-  if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1)) throw new ConfigError('beta1 and beta2 must be in [0, 1)');
-  if (c.head !== 'linear' && c.head !== 'mlp') throw new ConfigError(`head must be 'linear' or 'mlp', got '${c.head}'`);
-  if (c.alphaOptimizer !== 'adam' && c.alphaOptimizer !== 'sgd') throw new ConfigError(`alphaOptimizer must be 'adam' or 'sgd'`);
-  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new ConfigError(`seed must be an integer in [0, 2^32), got ${c.seed}`);
+  if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1))
+    throw new ConfigError('beta1 and beta2 must be in [0, 1)');
+  if (c.head !== 'linear' && c.head !== 'mlp')
+    throw new ConfigError(`head must be 'linear' or 'mlp', got '${c.head}'`);
+  if (c.alphaOptimizer !== 'adam' && c.alphaOptimizer !== 'sgd')
+    throw new ConfigError(`alphaOptimizer must be 'adam' or 'sgd'`);
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff)
+    throw new ConfigError(`seed must be an integer in [0, 2^32), got ${c.seed}`);
   return c;
 }

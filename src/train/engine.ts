@@ -8,7 +8,7 @@ import { CancelledError } from '../core/errors.ts';
 import type { StageProgress } from '../core/progress.ts';
 import { UNIFORM } from '../gpu/buffers.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { mixGradKernel, alphaStepKernel, policyHistoryKernel } from '../gpu/kernels/alpha.wgsl.ts';
+import { alphaStepKernel, mixGradKernel, policyHistoryKernel } from '../gpu/kernels/alpha.wgsl.ts';
 import { argmaxKernel } from '../gpu/kernels/argmax.wgsl.ts';
 import { gatherKernel } from '../gpu/kernels/gather.wgsl.ts';
 import { mixKernel } from '../gpu/kernels/mix.wgsl.ts';
@@ -16,10 +16,10 @@ import { softmaxCeKernel } from '../gpu/kernels/softmax-ce.wgsl.ts';
 import type { FeatureBank } from './bank.ts';
 import { BankGpu } from './bank-gpu.ts';
 import type { TrainConfig } from './config.ts';
-import { type DenseParams, initHead } from './head-init.ts';
 import { HeadGpu } from './head-gpu.ts';
+import { type DenseParams, initHead } from './head-init.ts';
 import { encodeOps, type Op, OpFactory } from './ops.ts';
-import { finalSchedule, lossSlots, type PoolName, searchSchedule, type StepPlan } from './schedule.ts';
+import { finalSchedule, lossSlots, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
 import { packStep, SLOT_BYTES } from './slots.ts';
 
 /** Steps encoded per submit: big enough to amortise submission, small enough for timely progress/cancel. */
@@ -67,7 +67,8 @@ export class TrainEngine {
     private readonly opts: EngineOptions,
   ) {
     this.C = bankGpu.bank.classes.length;
-    if (bankGpu.bank.S > MAX_S) throw new RangeError(`at most ${MAX_S} sources are supported, the bank has ${bankGpu.bank.S}`);
+    if (bankGpu.bank.S > MAX_S)
+      throw new RangeError(`at most ${MAX_S} sources are supported, the bank has ${bankGpu.bank.S}`);
     this.slab = gpu.pool.acquire(STEPS_PER_SUBMIT * SLOT_BYTES, UNIFORM, 'train.slab');
     this.f = new OpFactory(gpu, this.slab);
     this.loss = this.zeros(lossSlots(cfg), 'train.loss');
@@ -112,19 +113,37 @@ export class TrainEngine {
     const picks = this.f.buffer(12 * B, 'exploit.picks');
     const ops: Op[] = [];
     for (const chunk of this.bankGpu.chunks) {
-      const bufs = { feats: chunk.buffer, labels: this.bankGpu.labels, pool: this.bankGpu.pools[pool].buffer, alpha, x, y, picks };
+      const bufs = {
+        feats: chunk.buffer,
+        labels: this.bankGpu.labels,
+        pool: this.bankGpu.pools[pool].buffer,
+        alpha,
+        x,
+        y,
+        picks,
+      };
       ops.push(await this.f.op(gatherKernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
     }
     const fwd = await head.forward(x, B);
     const dz = this.f.buffer(4 * B * this.C, 'exploit.dz');
     ops.push(...fwd.ops);
-    ops.push(await this.f.op(softmaxCeKernel, { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape(pool) }, [1, 1, 1]));
+    ops.push(
+      await this.f.op(
+        softmaxCeKernel,
+        { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape(pool) },
+        [1, 1, 1],
+      ),
+    );
     ops.push(...(await head.update(x, fwd, dz)));
     return ops;
   }
 
   /** α step: mix (per chunk) → forward on x̂ → softmax-CE → ∂L/∂x̂ → ∂L/∂z → Gumbel-softmax Jacobian + update. */
-  private async exploreOps(head: HeadGpu, alpha: GPUBuffer, alphaState: { am: GPUBuffer; at: GPUBuffer }): Promise<Op[]> {
+  private async exploreOps(
+    head: HeadGpu,
+    alpha: GPUBuffer,
+    alphaState: { am: GPUBuffer; at: GPUBuffer },
+  ): Promise<Op[]> {
     const B = this.cfg.batchSize;
     const { D, S } = this.bankGpu.bank;
     const xs = this.f.buffer(4 * B * S * D, 'explore.xs');
@@ -133,19 +152,42 @@ export class TrainEngine {
     const y = this.f.buffer(4 * B, 'explore.y');
     const ops: Op[] = [];
     for (const chunk of this.bankGpu.chunks) {
-      const bufs = { feats: chunk.buffer, labels: this.bankGpu.labels, pool: this.bankGpu.pools.valid.buffer, alpha, xs, xmix, z, y };
+      const bufs = {
+        feats: chunk.buffer,
+        labels: this.bankGpu.labels,
+        pool: this.bankGpu.pools.valid.buffer,
+        alpha,
+        xs,
+        xmix,
+        z,
+        y,
+      };
       ops.push(await this.f.op(mixKernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
     }
     const fwd = await head.forward(xmix, B);
     const dz = this.f.buffer(4 * B * this.C, 'explore.dz');
     ops.push(...fwd.ops);
-    ops.push(await this.f.op(softmaxCeKernel, { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape('valid') }, [1, 1, 1]));
+    ops.push(
+      await this.f.op(
+        softmaxCeKernel,
+        { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape('valid') },
+        [1, 1, 1],
+      ),
+    );
     const gx = await head.inputGrad(fwd, dz);
     ops.push(...gx.ops);
     const dzs = this.f.buffer(4 * B * S, 'explore.dzs');
-    ops.push(await this.f.op(mixGradKernel, { gx: gx.grad, xs, dzs, shape: this.shape('valid') }, [B * S, 1, 1]));
+    ops.push(
+      await this.f.op(mixGradKernel, { gx: gx.grad, xs, dzs, shape: this.shape('valid') }, [B * S, 1, 1]),
+    );
     const alphaBufs = { alpha, am: alphaState.am, at: alphaState.at, z, dzs, y };
-    ops.push(await this.f.op(alphaStepKernel, { ...alphaBufs, shape: this.shape('valid') }, Math.ceil((this.C * S) / 64)));
+    ops.push(
+      await this.f.op(
+        alphaStepKernel,
+        { ...alphaBufs, shape: this.shape('valid') },
+        Math.ceil((this.C * S) / 64),
+      ),
+    );
     return ops;
   }
 
@@ -165,7 +207,13 @@ export class TrainEngine {
     const ops = {
       exploit: await this.exploitOps('train', head, alpha),
       explore: await this.exploreOps(head, alpha, alphaState),
-      history: [await this.f.op(policyHistoryKernel, { alpha, history, shape: this.shape('valid') }, Math.ceil(C / 64))],
+      history: [
+        await this.f.op(
+          policyHistoryKernel,
+          { alpha, history, shape: this.shape('valid') },
+          Math.ceil(C / 64),
+        ),
+      ],
     };
     this.dispatchesPerStep.exploit = ops.exploit.length;
     this.dispatchesPerStep.explore = ops.explore.length;
@@ -197,7 +245,8 @@ export class TrainEngine {
     await this.runPhase('train', [...finalSchedule(this.cfg, this.sizes)], () => exploit);
     const e = this.cfg.finalEpochs;
     const summed = await this.gpu.readF32(this.loss, e, 2 * this.cfg.epochs);
-    const rows = Math.max(1, Math.ceil((this.sizes.train + this.sizes.valid) / this.cfg.batchSize)) * this.cfg.batchSize;
+    const rows =
+      Math.max(1, Math.ceil((this.sizes.train + this.sizes.valid) / this.cfg.batchSize)) * this.cfg.batchSize;
     return { head, params: await head.read(), loss: Array.from(summed, (v) => v / rows) };
   }
 
@@ -207,18 +256,34 @@ export class TrainEngine {
     const { S, K, D } = bank;
     const preds = new Int32Array(rowsIdx.length);
     const widest = Math.max(D, this.cfg.hidden, this.C);
-    const block = Math.max(1, Math.min(4096, Math.floor(this.gpu.limits.maxStorageBufferBindingSize / (4 * widest))));
+    const block = Math.max(
+      1,
+      Math.min(4096, Math.floor(this.gpu.limits.maxStorageBufferBindingSize / (4 * widest))),
+    );
     for (let at = 0; at < rowsIdx.length; at += block) {
       const idx = rowsIdx.slice(at, at + block);
       const x = new Float32Array(idx.length * D);
-      idx.forEach((n, r) => x.set(bank.features.subarray(n * S * K * D, n * S * K * D + D), r * D));
+      for (const [r, n] of idx.entries())
+        x.set(bank.features.subarray(n * S * K * D, n * S * K * D + D), r * D);
       const f = new OpFactory(this.gpu);
       const xb = f.buffer(x.byteLength, 'eval.x');
       this.gpu.device.queue.writeBuffer(xb, 0, x);
       const evalHead = head.withFactory(f);
       const fwd = await evalHead.forward(xb, idx.length);
       const pred = f.buffer(4 * idx.length, 'eval.pred');
-      const ops = [...fwd.ops, await f.op(argmaxKernel, { logits: fwd.logits, bias: head.outputBias, pred, shape: f.shape({ rows: idx.length, C: this.C }) }, idx.length)];
+      const ops = [
+        ...fwd.ops,
+        await f.op(
+          argmaxKernel,
+          {
+            logits: fwd.logits,
+            bias: head.outputBias,
+            pred,
+            shape: f.shape({ rows: idx.length, C: this.C }),
+          },
+          idx.length,
+        ),
+      ];
       const enc = this.gpu.device.createCommandEncoder({ label: 'predict' });
       const pass = enc.beginComputePass();
       encodeOps(pass, ops, 0);
@@ -230,7 +295,11 @@ export class TrainEngine {
     return preds;
   }
 
-  private async runPhase(phase: 'search' | 'train', plans: StepPlan[], opsFor: (p: StepPlan) => Op[]): Promise<void> {
+  private async runPhase(
+    phase: 'search' | 'train',
+    plans: StepPlan[],
+    opsFor: (p: StepPlan) => Op[],
+  ): Promise<void> {
     const t0 = performance.now();
     const device = this.gpu.device;
     const stats = this.stats[phase];
@@ -242,7 +311,7 @@ export class TrainEngine {
       this.gpu.assertAlive();
       const batch = plans.slice(at, at + STEPS_PER_SUBMIT);
       const slots = new ArrayBuffer(batch.length * SLOT_BYTES);
-      batch.forEach((p, i) => packStep(slots, i * SLOT_BYTES, p, this.cfg, this.cfg.seed));
+      for (const [i, p] of batch.entries()) packStep(slots, i * SLOT_BYTES, p, this.cfg, this.cfg.seed);
       device.queue.writeBuffer(this.slab, 0, slots);
       const enc = device.createCommandEncoder({ label: phase });
       const pass = enc.beginComputePass({ label: phase });
@@ -258,7 +327,13 @@ export class TrainEngine {
       const steps = batch.filter((p) => p.kind !== 'history').length;
       stats.steps += steps;
       done += steps;
-      this.opts.onProgress?.({ type: 'stage', stage: phase, done: Math.max(0, done - steps), total, unit: 'steps' });
+      this.opts.onProgress?.({
+        type: 'stage',
+        stage: phase,
+        done: Math.max(0, done - steps),
+        total,
+        unit: 'steps',
+      });
     }
     await inflight;
     this.opts.onProgress?.({ type: 'stage', stage: phase, done: total, total, unit: 'steps' });

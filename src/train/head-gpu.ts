@@ -63,11 +63,21 @@ export class HeadGpu {
     const f = this.f;
     const [l0, l1] = this.layers;
     const first = f.buffer(4 * rows * l0.R, 'head.z0');
-    const ops = [await f.matmul(x, l0.w, first, { M: rows, N: l0.R, K: l0.Cin, transA: false, transB: true })];
+    const ops = [
+      await f.matmul(x, l0.w, first, { M: rows, N: l0.R, K: l0.Cin, transA: false, transB: true }),
+    ];
     if (!l1) return { ops, logits: first, rows };
-    ops.push(await f.op(biasReluKernel, { h: first, b: l0.b, shape: f.shape({ rows, R: l0.R }) }, Math.ceil((rows * l0.R) / RELU_WG)));
+    ops.push(
+      await f.op(
+        biasReluKernel,
+        { h: first, b: l0.b, shape: f.shape({ rows, R: l0.R }) },
+        Math.ceil((rows * l0.R) / RELU_WG),
+      ),
+    );
     const logits = f.buffer(4 * rows * l1.R, 'head.logits');
-    ops.push(await f.matmul(first, l1.w, logits, { M: rows, N: l1.R, K: l1.Cin, transA: false, transB: true }));
+    ops.push(
+      await f.matmul(first, l1.w, logits, { M: rows, N: l1.R, K: l1.Cin, transA: false, transB: true }),
+    );
     return { ops, logits, hidden: first, rows };
   }
 
@@ -85,17 +95,35 @@ export class HeadGpu {
     const [l0, l1] = this.layers;
     const gx = this.f.buffer(4 * fwd.rows * l0.Cin, 'head.gx');
     if (!l1) {
-      return { ops: [await this.f.matmul(dz, l0.w, gx, { M: fwd.rows, N: l0.Cin, K: l0.R, transA: false, transB: false })], grad: gx };
+      return {
+        ops: [
+          await this.f.matmul(dz, l0.w, gx, {
+            M: fwd.rows,
+            N: l0.Cin,
+            K: l0.R,
+            transA: false,
+            transB: false,
+          }),
+        ],
+        grad: gx,
+      };
     }
     const { ops, grad: dh } = await this.hiddenGrad(fwd, dz);
-    ops.push(await this.f.matmul(dh, l0.w, gx, { M: fwd.rows, N: l0.Cin, K: l0.R, transA: false, transB: false }));
+    ops.push(
+      await this.f.matmul(dh, l0.w, gx, { M: fwd.rows, N: l0.Cin, K: l0.R, transA: false, transB: false }),
+    );
     return { ops, grad: gx };
   }
 
   async read(): Promise<DenseParams[]> {
     const gpu = this.f.gpu;
     return Promise.all(
-      this.layers.map(async (l) => ({ R: l.R, Cin: l.Cin, w: await gpu.readF32(l.w, l.R * l.Cin), b: await gpu.readF32(l.b, l.R) })),
+      this.layers.map(async (l) => ({
+        R: l.R,
+        Cin: l.Cin,
+        w: await gpu.readF32(l.w, l.R * l.Cin),
+        b: await gpu.readF32(l.b, l.R),
+      })),
     );
   }
 
@@ -103,13 +131,25 @@ export class HeadGpu {
     const [l0, l1] = this.layers;
     const f = this.f;
     const dh = f.buffer(4 * fwd.rows * l0.R, 'head.dh');
-    const ops = [await f.matmul(dz, l1.w, dh, { M: fwd.rows, N: l1.Cin, K: l1.R, transA: false, transB: false })];
-    ops.push(await f.op(reluMaskKernel, { dh, h: fwd.hidden!, shape: f.shape({ rows: fwd.rows, R: l0.R }) }, Math.ceil((fwd.rows * l0.R) / RELU_WG)));
+    const ops = [
+      await f.matmul(dz, l1.w, dh, { M: fwd.rows, N: l1.Cin, K: l1.R, transA: false, transB: false }),
+    ];
+    ops.push(
+      await f.op(
+        reluMaskKernel,
+        { dh, h: fwd.hidden!, shape: f.shape({ rows: fwd.rows, R: l0.R }) },
+        Math.ceil((fwd.rows * l0.R) / RELU_WG),
+      ),
+    );
     return { ops, grad: dh };
   }
 
   private adam(l: LayerGpu, g: GPUBuffer, inp: GPUBuffer, rows: number): Promise<Op> {
     const shape = this.f.shape({ B: rows, R: l.R, Cin: l.Cin });
-    return this.f.op(gradAdamKernel, { w: l.w, b: l.b, mw: l.mw, mb: l.mb, g, inp, shape }, Math.ceil((l.R * (l.Cin + 1)) / GRAD_ADAM_WG));
+    return this.f.op(
+      gradAdamKernel,
+      { w: l.w, b: l.b, mw: l.mw, mb: l.mb, g, inp, shape },
+      Math.ceil((l.R * (l.Cin + 1)) / GRAD_ADAM_WG),
+    );
   }
 }

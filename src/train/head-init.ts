@@ -14,7 +14,12 @@ export interface DenseParams {
 }
 
 /** Layer shapes of a head: linear = [C×D]; mlp = [H×D] (ReLU) then [C×H]. */
-export function headShapes(kind: HeadKind, D: number, C: number, hidden: number): { R: number; Cin: number }[] {
+export function headShapes(
+  kind: HeadKind,
+  D: number,
+  C: number,
+  hidden: number,
+): { R: number; Cin: number }[] {
   return kind === 'linear'
     ? [{ R: C, Cin: D }]
     : [
@@ -23,7 +28,14 @@ export function headShapes(kind: HeadKind, D: number, C: number, hidden: number)
       ];
 }
 
-export function initHead(kind: HeadKind, D: number, C: number, hidden: number, seed: number, label: string): DenseParams[] {
+export function initHead(
+  kind: HeadKind,
+  D: number,
+  C: number,
+  hidden: number,
+  seed: number,
+  label: string,
+): DenseParams[] {
   const rng = new Rng(seed).fork(`head:${label}`);
   return headShapes(kind, D, C, hidden).map(({ R, Cin }) => {
     const bound = 1 / Math.sqrt(Cin);

@@ -28,7 +28,9 @@ export function parseMethod(text: string, S: number): MethodSpec {
     }
     return { kind: 'fixed', name: 'fixed', probs: probs as number[] };
   }
-  throw new ConfigError(`unknown method '${t}': use ${METHOD_NAMES.join(', ')}, or a policy as JSON ([p per source] or [[p per source] per class])`);
+  throw new ConfigError(
+    `unknown method '${t}': use ${METHOD_NAMES.join(', ')}, or a policy as JSON ([p per source] or [[p per source] per class])`,
+  );
 }
 
 /** Logits a [C][S] for fixed probabilities (a row per class, or one row for all); rows are renormalised. */
@@ -37,10 +39,13 @@ export function logitsFromProbs(probs: number[][] | number[], C: number, S: numb
   if (rows.length !== C) throw new ConfigError(`policy has ${rows.length} rows, the bank has ${C} classes`);
   const a = new Float32Array(C * S);
   rows.forEach((row, c) => {
-    if (!Array.isArray(row) || row.length !== S) throw new ConfigError(`policy row ${c} must have ${S} probabilities (one per source)`);
+    if (!Array.isArray(row) || row.length !== S)
+      throw new ConfigError(`policy row ${c} must have ${S} probabilities (one per source)`);
     const sum = row.reduce((x, y) => x + y, 0);
     if (!row.every((p) => Number.isFinite(p) && p >= 0) || !(sum > 0)) {
-      throw new ConfigError(`policy row ${c} must be non-negative numbers with a positive sum, got [${row.join(', ')}]`);
+      throw new ConfigError(
+        `policy row ${c} must be non-negative numbers with a positive sum, got [${row.join(', ')}]`,
+      );
     }
     row.forEach((p, s) => {
       a[c * S + s] = p > 0 ? Math.log(p / sum) : NEVER;

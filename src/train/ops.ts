@@ -6,9 +6,9 @@ import { STORAGE, UNIFORM } from '../gpu/buffers.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { type BufferArg, encodeDispatch, makeBindGroup } from '../gpu/dispatch.ts';
 import { foldWorkgroups, type KernelSpec } from '../gpu/kernel.ts';
-import type { CompiledKernel } from '../gpu/pipelines.ts';
 import { type MatmulShape, matmulDims, matmulKernel, matmulWorkgroups } from '../gpu/kernels/matmul.wgsl.ts';
-import { packShape, SLOT_BYTES, type ShapeFields } from './slots.ts';
+import type { CompiledKernel } from '../gpu/pipelines.ts';
+import { packShape, type ShapeFields, SLOT_BYTES } from './slots.ts';
 
 export interface Op {
   kernel: CompiledKernel;
@@ -19,7 +19,8 @@ export interface Op {
 }
 
 export function encodeOps(pass: GPUComputePassEncoder, ops: readonly Op[], slot: number): void {
-  for (const op of ops) encodeDispatch(pass, op.kernel, op.group, op.workgroups, op.stepped ? [slot * SLOT_BYTES] : []);
+  for (const op of ops)
+    encodeDispatch(pass, op.kernel, op.group, op.workgroups, op.stepped ? [slot * SLOT_BYTES] : []);
 }
 
 /** Owns the small uniform buffers it makes, so a trainer can free them all at once. */
@@ -44,7 +45,11 @@ export class OpFactory {
     return buf;
   }
 
-  async op(spec: KernelSpec, buffers: Record<string, BufferArg>, workgroups: number | [number, number, number]): Promise<Op> {
+  async op(
+    spec: KernelSpec,
+    buffers: Record<string, BufferArg>,
+    workgroups: number | [number, number, number],
+  ): Promise<Op> {
     const kernel = await this.gpu.pipelines.get(spec);
     const stepped = spec.bindings.some((b) => b.dynamic);
     const all = { ...buffers };
@@ -52,7 +57,10 @@ export class OpFactory {
       if (!this.slab) throw new Error(`kernel ${spec.label} needs the step slab`);
       all.step = { buffer: this.slab, size: SLOT_BYTES };
     }
-    const wg = typeof workgroups === 'number' ? foldWorkgroups(workgroups, this.gpu.limits.maxComputeWorkgroupsPerDimension) : workgroups;
+    const wg =
+      typeof workgroups === 'number'
+        ? foldWorkgroups(workgroups, this.gpu.limits.maxComputeWorkgroupsPerDimension)
+        : workgroups;
     return { kernel, group: makeBindGroup(this.gpu.device, kernel, all), workgroups: wg, stepped };
   }
 

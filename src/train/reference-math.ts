@@ -54,7 +54,14 @@ export function gumbelSoftmaxJacobian(z: readonly number[], tau: number): number
 }
 
 /** Softmax cross-entropy of a batch: summed loss and dZ = (softmax − onehot)/B. */
-export function softmaxCE(logits: ArrayLike<number>, bias: ArrayLike<number>, y: ArrayLike<number>, B: number, C: number, Arr: VecCtor = Float64Array) {
+export function softmaxCE(
+  logits: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  y: ArrayLike<number>,
+  B: number,
+  C: number,
+  Arr: VecCtor = Float64Array,
+) {
   const dz = new Arr(B * C);
   let loss = 0;
   for (let r = 0; r < B; r++) {
@@ -63,14 +70,23 @@ export function softmaxCE(logits: ArrayLike<number>, bias: ArrayLike<number>, y:
     let s = 0;
     for (let c = 0; c < C; c++) s += Math.exp(logits[r * C + c] + bias[c] - mx);
     const lse = mx + Math.log(s);
-    for (let c = 0; c < C; c++) dz[r * C + c] = (Math.exp(logits[r * C + c] + bias[c] - lse) - (c === y[r] ? 1 : 0)) / B;
+    for (let c = 0; c < C; c++)
+      dz[r * C + c] = (Math.exp(logits[r * C + c] + bias[c] - lse) - (c === y[r] ? 1 : 0)) / B;
     loss += lse - (logits[r * C + y[r]] + bias[y[r]]);
   }
   return { loss, dz };
 }
 
 /** out[M][R] = x[M][Cin] · Wᵀ (+ b when given). */
-export function dense(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, M: number, R: number, Cin: number, Arr: VecCtor = Float64Array): Vec {
+export function dense(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  b: ArrayLike<number> | null,
+  M: number,
+  R: number,
+  Cin: number,
+  Arr: VecCtor = Float64Array,
+): Vec {
   const out = new Arr(M * R);
   for (let m = 0; m < M; m++) {
     for (let r = 0; r < R; r++) {
@@ -83,9 +99,18 @@ export function dense(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<n
 }
 
 /** out[M][Cin] = g[M][R] · W (the gradient through a dense layer to its input). */
-export function denseBackInput(g: ArrayLike<number>, w: ArrayLike<number>, M: number, R: number, Cin: number, Arr: VecCtor = Float64Array): Vec {
+export function denseBackInput(
+  g: ArrayLike<number>,
+  w: ArrayLike<number>,
+  M: number,
+  R: number,
+  Cin: number,
+  Arr: VecCtor = Float64Array,
+): Vec {
   const out = new Arr(M * Cin);
-  for (let m = 0; m < M; m++) for (let r = 0; r < R; r++) for (let c = 0; c < Cin; c++) out[m * Cin + c] += g[m * R + r] * w[r * Cin + c];
+  for (let m = 0; m < M; m++)
+    for (let r = 0; r < R; r++)
+      for (let c = 0; c < Cin; c++) out[m * Cin + c] += g[m * R + r] * w[r * Cin + c];
   return out;
 }
 
@@ -98,7 +123,14 @@ export interface AdamHyper {
 }
 
 /** In-place Adam step (PyTorch semantics, L2 decay added to the gradient); m, v interleaved like the GPU. */
-export function adamStep(p: Vec, grad: ArrayLike<number>, mv: Vec, h: AdamHyper, bc1: number, bc2: number): void {
+export function adamStep(
+  p: Vec,
+  grad: ArrayLike<number>,
+  mv: Vec,
+  h: AdamHyper,
+  bc1: number,
+  bc2: number,
+): void {
   for (let i = 0; i < p.length; i++) {
     const g = grad[i] + h.weightDecay * p[i];
     const m = h.beta1 * mv[2 * i] + (1 - h.beta1) * g;
@@ -110,7 +142,14 @@ export function adamStep(p: Vec, grad: ArrayLike<number>, mv: Vec, h: AdamHyper,
 }
 
 /** ∂W = Gᵀ·In and ∂b = column sums of G, for a dense layer (G: B×R, In: B×Cin). */
-export function denseGrads(G: ArrayLike<number>, inp: ArrayLike<number>, B: number, R: number, Cin: number, Arr: VecCtor = Float64Array) {
+export function denseGrads(
+  G: ArrayLike<number>,
+  inp: ArrayLike<number>,
+  B: number,
+  R: number,
+  Cin: number,
+  Arr: VecCtor = Float64Array,
+) {
   const gw = new Arr(R * Cin);
   const gb = new Arr(R);
   for (let j = 0; j < B; j++) {
@@ -127,7 +166,15 @@ export function denseGrads(G: ArrayLike<number>, inp: ArrayLike<number>, B: numb
  * ∂L/∂a for a batch: per class c, Σ over rows of that class of Σ_s ∂L/∂z_js · ∂z_js/∂a_ci. Returns the
  * gradient [C][S] and which classes were present (only those move).
  */
-export function alphaGrad(z: ArrayLike<number>, dzs: ArrayLike<number>, y: ArrayLike<number>, B: number, C: number, S: number, tau: number) {
+export function alphaGrad(
+  z: ArrayLike<number>,
+  dzs: ArrayLike<number>,
+  y: ArrayLike<number>,
+  B: number,
+  C: number,
+  S: number,
+  tau: number,
+) {
   const grad = new Float64Array(C * S);
   const present = new Array<boolean>(C).fill(false);
   for (let j = 0; j < B; j++) {
@@ -140,4 +187,9 @@ export function alphaGrad(z: ArrayLike<number>, dzs: ArrayLike<number>, y: Array
   return { grad, present };
 }
 
-export const planContext = (plan: StepPlan, seed: number, S: number, K: number): DrawContext => ({ seed, stream: plan.stream, S, K });
+export const planContext = (plan: StepPlan, seed: number, S: number, K: number): DrawContext => ({
+  seed,
+  stream: plan.stream,
+  S,
+  K,
+});

@@ -19,14 +19,14 @@ import {
   gumbelArgmax,
   gumbelSoftmax,
   planContext,
-  sourceNoise,
   softmaxCE,
+  sourceNoise,
   type Vec,
   type VecCtor,
 } from './reference-math.ts';
-import { finalSchedule, type PoolName, searchSchedule, type StepPlan } from './schedule.ts';
+import { finalSchedule, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
 
-interface Layer {
+export interface RefLayer {
   R: number;
   Cin: number;
   w: Vec;
@@ -48,7 +48,13 @@ export class ReferenceTrainer {
     this.C = bank.classes.length;
     const { train, valid } = bank.split;
     this.pools = { train, valid, all: [...train, ...valid] };
-    this.hyper = { lr: cfg.lr, beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay };
+    this.hyper = {
+      lr: cfg.lr,
+      beta1: cfg.beta1,
+      beta2: cfg.beta2,
+      eps: cfg.eps,
+      weightDecay: cfg.weightDecay,
+    };
   }
 
   private row(n: number, s: number, k: number): Float32Array {
@@ -56,7 +62,7 @@ export class ReferenceTrainer {
     return this.bank.features.subarray(o, o + this.bank.D);
   }
 
-  newHead(label: string): Layer[] {
+  newHead(label: string): RefLayer[] {
     const { D } = this.bank;
     return initHead(this.cfg.head, D, this.C, this.cfg.hidden, this.cfg.seed, label).map((p) => ({
       R: p.R,
@@ -69,7 +75,7 @@ export class ReferenceTrainer {
   }
 
   /** Logits without the last bias, and the hidden activations (MLP). */
-  forward(layers: Layer[], x: ArrayLike<number>, rows: number): { logits: Vec; hidden?: Vec } {
+  forward(layers: RefLayer[], x: ArrayLike<number>, rows: number): { logits: Vec; hidden?: Vec } {
     const [l0, l1] = layers;
     const first = dense(x, l0.w, null, rows, l0.R, l0.Cin, this.Arr);
     if (!l1) return { logits: first };
@@ -77,15 +83,15 @@ export class ReferenceTrainer {
     return { logits: dense(first, l1.w, null, rows, l1.R, l1.Cin, this.Arr), hidden: first };
   }
 
-  private hiddenGrad(layers: Layer[], hidden: Vec, dz: Vec, rows: number): Vec {
+  private hiddenGrad(layers: RefLayer[], hidden: Vec, dz: Vec, rows: number): Vec {
     const l1 = layers[1];
     const dh = denseBackInput(dz, l1.w, rows, l1.R, l1.Cin, this.Arr);
     for (let i = 0; i < dh.length; i++) if (!(hidden[i] > 0)) dh[i] = 0;
     return dh;
   }
 
-  /** One θ step; returns the summed batch loss and the picks (sample, source, candidate) per row. */
-  exploit(layers: Layer[], alpha: ArrayLike<number>, plan: StepPlan) {
+  /** The batch of a θ step: per row a pool sample, its source by Gumbel-argmax, one candidate. */
+  drawBatch(alpha: ArrayLike<number>, plan: StepPlan) {
     const { S, K, D } = this.bank;
     const B = this.cfg.batchSize;
     const ctx = planContext(plan, this.cfg.seed, S, K);
@@ -96,17 +102,34 @@ export class ReferenceTrainer {
       const n = drawSample(ctx, j, this.pools[plan.pool]);
       const label = this.bank.labels[n];
       const g = Array.from({ length: S }, (_, s) => sourceNoise(ctx, j, s));
-      const s = gumbelArgmax(Array.from({ length: S }, (_, i) => alpha[label * S + i]), g);
+      const s = gumbelArgmax(
+        Array.from({ length: S }, (_, i) => alpha[label * S + i]),
+        g,
+      );
       const k = drawCandidate(ctx, j, s);
       x.set(this.row(n, s, k), j * D);
       y[j] = label;
       picks.push([n, s, k]);
     }
+    return { x, y, picks };
+  }
+
+  /** Mean cross-entropy of a batch under the head: what ∂L/∂θ differentiates. */
+  batchLoss(layers: RefLayer[], x: ArrayLike<number>, y: ArrayLike<number>): number {
+    const B = y.length;
+    const fwd = this.forward(layers, x, B);
+    return softmaxCE(fwd.logits, layers.at(-1)!.b, y, B, this.C, this.Arr).loss / B;
+  }
+
+  /** One θ step; returns the summed batch loss, the picks and the gradients (taken before the update). */
+  exploit(layers: RefLayer[], alpha: ArrayLike<number>, plan: StepPlan) {
+    const B = this.cfg.batchSize;
+    const { x, y, picks } = this.drawBatch(alpha, plan);
     const fwd = this.forward(layers, x, B);
     const last = layers.at(-1)!;
     const { loss, dz } = softmaxCE(fwd.logits, last.b, y, B, this.C, this.Arr);
     const [l0, l1] = layers;
-    const updates: [Layer, ArrayLike<number>, ArrayLike<number>][] = l1
+    const updates: [RefLayer, ArrayLike<number>, ArrayLike<number>][] = l1
       ? [
           [l1, dz, fwd.hidden!],
           [l0, this.hiddenGrad(layers, fwd.hidden!, dz, B), x],
@@ -120,11 +143,10 @@ export class ReferenceTrainer {
     return { loss, picks, grads };
   }
 
-  /** One α step (θ fixed): relaxed mixture on D_valid, exact ∂L/∂a, SGD or sparse Adam on a. */
-  explore(layers: Layer[], alpha: Vec, alphaState: { m: Float64Array; t: Int32Array }, plan: StepPlan) {
+  /** The relaxed batch of an exploration step: per row, every source's candidate, z and the mixture x̂. */
+  mixBatch(alpha: ArrayLike<number>, plan: StepPlan) {
     const { S, K, D } = this.bank;
     const B = this.cfg.batchSize;
-    const C = this.C;
     const ctx = planContext(plan, this.cfg.seed, S, K);
     const xs: Float32Array[][] = [];
     const xmix = new this.Arr(B * D);
@@ -134,7 +156,11 @@ export class ReferenceTrainer {
       const n = drawSample(ctx, j, this.pools.valid);
       const label = this.bank.labels[n];
       const g = Array.from({ length: S }, (_, s) => sourceNoise(ctx, j, s));
-      const zj = gumbelSoftmax(Array.from({ length: S }, (_, i) => alpha[label * S + i]), g, this.cfg.tau);
+      const zj = gumbelSoftmax(
+        Array.from({ length: S }, (_, i) => alpha[label * S + i]),
+        g,
+        this.cfg.tau,
+      );
       const rows = zj.map((_, s) => this.row(n, s, drawCandidate(ctx, j, s)));
       xs.push(rows);
       for (let d = 0; d < D; d++) {
@@ -147,6 +173,25 @@ export class ReferenceTrainer {
       });
       y[j] = label;
     }
+    return { xs, xmix, z, y };
+  }
+
+  /** Mean cross-entropy of an exploration batch as a function of α (θ fixed): what ∂L/∂a differentiates. */
+  mixedLoss(layers: RefLayer[], alpha: ArrayLike<number>, plan: StepPlan): number {
+    const { xmix, y } = this.mixBatch(alpha, plan);
+    const fwd = this.forward(layers, xmix, this.cfg.batchSize);
+    return (
+      softmaxCE(fwd.logits, layers.at(-1)!.b, y, this.cfg.batchSize, this.C, this.Arr).loss /
+      this.cfg.batchSize
+    );
+  }
+
+  /** One α step (θ fixed): relaxed mixture on D_valid, exact ∂L/∂a, SGD or sparse Adam on a. */
+  explore(layers: RefLayer[], alpha: Vec, alphaState: { m: Float64Array; t: Int32Array }, plan: StepPlan) {
+    const { S, D } = this.bank;
+    const B = this.cfg.batchSize;
+    const C = this.C;
+    const { xs, xmix, z, y } = this.mixBatch(alpha, plan);
     const fwd = this.forward(layers, xmix, B);
     const { loss, dz } = softmaxCE(fwd.logits, layers.at(-1)!.b, y, B, C, this.Arr);
     const [l0, l1] = layers;
@@ -171,8 +216,10 @@ export class ReferenceTrainer {
           continue;
         }
         const t = ++alphaState.t[k];
-        const m = (alphaState.m[2 * k] = beta1 * alphaState.m[2 * k] + (1 - beta1) * grad[k]);
-        const v = (alphaState.m[2 * k + 1] = beta2 * alphaState.m[2 * k + 1] + (1 - beta2) * grad[k] * grad[k]);
+        const m = beta1 * alphaState.m[2 * k] + (1 - beta1) * grad[k];
+        const v = beta2 * alphaState.m[2 * k + 1] + (1 - beta2) * grad[k] * grad[k];
+        alphaState.m[2 * k] = m;
+        alphaState.m[2 * k + 1] = v;
         alpha[k] -= (this.cfg.alphaLr * (m / (1 - beta1 ** t))) / (Math.sqrt(v / (1 - beta2 ** t)) + eps);
       }
     }
@@ -190,7 +237,8 @@ export class ReferenceTrainer {
     const validLoss = new Array<number>(this.cfg.epochs).fill(0);
     for (const plan of searchSchedule(this.cfg, this.sizes)) {
       if (plan.kind === 'exploit') trainLoss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
-      else if (plan.kind === 'explore') validLoss[plan.epoch] += this.explore(layers, alpha, alphaState, plan).loss;
+      else if (plan.kind === 'explore')
+        validLoss[plan.epoch] += this.explore(layers, alpha, alphaState, plan).loss;
       else history.push(policyProbs(alpha, C, S));
     }
     return { alpha, history, trainLoss, validLoss, layers };
@@ -199,19 +247,21 @@ export class ReferenceTrainer {
   train(alpha: ArrayLike<number>) {
     const layers = this.newHead('final');
     const loss = new Array<number>(this.cfg.finalEpochs).fill(0);
-    for (const plan of finalSchedule(this.cfg, this.sizes)) loss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
+    for (const plan of finalSchedule(this.cfg, this.sizes))
+      loss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
     return { layers, loss };
   }
 
-  predict(layers: Layer[], idx: number[] = this.bank.split.test): Int32Array {
+  predict(layers: RefLayer[], idx: number[] = this.bank.split.test): Int32Array {
     const { D } = this.bank;
     const x = new this.Arr(idx.length * D);
-    idx.forEach((n, r) => x.set(this.row(n, 0, 0), r * D));
+    for (const [r, n] of idx.entries()) x.set(this.row(n, 0, 0), r * D);
     const { logits } = this.forward(layers, x, idx.length);
     const b = layers.at(-1)!.b;
     return Int32Array.from(idx, (_, r) => {
       let best = 0;
-      for (let c = 1; c < this.C; c++) if (logits[r * this.C + c] + b[c] > logits[r * this.C + best] + b[best]) best = c;
+      for (let c = 1; c < this.C; c++)
+        if (logits[r * this.C + c] + b[c] > logits[r * this.C + best] + b[best]) best = c;
       return best;
     });
   }
@@ -220,7 +270,7 @@ export class ReferenceTrainer {
     return { train: this.bank.split.train.length, valid: this.bank.split.valid.length };
   }
 
-  static params(layers: Layer[]): DenseParams[] {
+  static params(layers: RefLayer[]): DenseParams[] {
     return layers.map((l) => ({ R: l.R, Cin: l.Cin, w: Float32Array.from(l.w), b: Float32Array.from(l.b) }));
   }
 }

@@ -39,9 +39,26 @@ export function* searchSchedule(cfg: TrainConfig, sizes: PhaseSizes): Generator<
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     for (let i = 0; i < n; i++) {
       t++;
-      yield { kind: 'exploit', pool: 'train', stream: stream++, t, ...bias(cfg, t), lossSlot: 2 * epoch, epoch };
+      yield {
+        kind: 'exploit',
+        pool: 'train',
+        stream: stream++,
+        t,
+        ...bias(cfg, t),
+        lossSlot: 2 * epoch,
+        epoch,
+      };
       for (let r = 0; r < cfg.exploreSteps; r++) {
-        yield { kind: 'explore', pool: 'valid', stream: stream++, t, bc1: 1, bc2: 1, lossSlot: 2 * epoch + 1, epoch };
+        yield {
+          kind: 'explore',
+          pool: 'valid',
+          stream: stream++,
+          t,
+          bc1: 1,
+          bc2: 1,
+          lossSlot: 2 * epoch + 1,
+          epoch,
+        };
       }
     }
     yield { kind: 'history', pool: 'valid', stream: 0, t, bc1: 1, bc2: 1, lossSlot: 0, epoch };
@@ -56,7 +73,15 @@ export function* finalSchedule(cfg: TrainConfig, sizes: PhaseSizes): Generator<S
   for (let epoch = 0; epoch < cfg.finalEpochs; epoch++) {
     for (let i = 0; i < n; i++) {
       t++;
-      yield { kind: 'exploit', pool: 'all', stream: stream++, t, ...bias(cfg, t), lossSlot: 2 * cfg.epochs + epoch, epoch };
+      yield {
+        kind: 'exploit',
+        pool: 'all',
+        stream: stream++,
+        t,
+        ...bias(cfg, t),
+        lossSlot: 2 * cfg.epochs + epoch,
+        epoch,
+      };
     }
   }
 }

@@ -20,7 +20,19 @@ export interface ShapeFields {
 
 export function packShape(f: Partial<ShapeFields>): Uint32Array {
   const u = new Uint32Array(12);
-  const order: (keyof ShapeFields)[] = ['B', 'D', 'C', 'S', 'K', 'nPool', 'chunkStart', 'chunkEnd', 'R', 'Cin', 'rows'];
+  const order: (keyof ShapeFields)[] = [
+    'B',
+    'D',
+    'C',
+    'S',
+    'K',
+    'nPool',
+    'chunkStart',
+    'chunkEnd',
+    'R',
+    'Cin',
+    'rows',
+  ];
   order.forEach((k, i) => {
     u[i] = f[k] ?? 0;
   });
@@ -28,7 +40,13 @@ export function packShape(f: Partial<ShapeFields>): Uint32Array {
 }
 
 /** Writes one Step slot at byte offset `at` of `slab`. */
-export function packStep(slab: ArrayBuffer, at: number, plan: StepPlan, cfg: TrainConfig, seed: number): void {
+export function packStep(
+  slab: ArrayBuffer,
+  at: number,
+  plan: StepPlan,
+  cfg: TrainConfig,
+  seed: number,
+): void {
   const u = new Uint32Array(slab, at, 16);
   const f = new Float32Array(slab, at, 16);
   u[0] = seed >>> 0;

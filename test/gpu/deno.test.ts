@@ -6,12 +6,21 @@ import { adapterLabel } from '../../src/gpu/capabilities.ts';
 import { Gpu } from '../../src/gpu/device.ts';
 import { allGpuCases } from './cases/index.ts';
 
-declare const Deno: { test(o: { name: string; fn: () => Promise<void>; sanitizeResources?: boolean; sanitizeOps?: boolean }): void };
+declare const Deno: {
+  test(o: {
+    name: string;
+    fn: () => Promise<void>;
+    sanitizeResources?: boolean;
+    sanitizeOps?: boolean;
+  }): void;
+};
 
 let gpuPromise: Promise<Gpu> | undefined;
 const getGpu = () => {
   gpuPromise ??= Gpu.acquire().then((gpu) => {
-    console.log(`[gpu] adapter: ${adapterLabel(gpu.capabilities)}; features: ${gpu.capabilities.features.join(', ') || 'none'}`);
+    console.log(
+      `[gpu] adapter: ${adapterLabel(gpu.capabilities)}; features: ${gpu.capabilities.features.join(', ') || 'none'}`,
+    );
     return gpu;
   });
   return gpuPromise;

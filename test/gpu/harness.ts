@@ -34,7 +34,9 @@ export function assertClose(
     const s = scale ? scale[i] : Math.abs(want[i]);
     const err = Math.abs(got[i] - want[i]);
     if (!(err <= atol + rtol * s)) {
-      throw new AssertionError(`${what}: element ${i}: got ${got[i]}, want ${want[i]} (|err| ${err.toExponential(2)}, tol ${(atol + rtol * s).toExponential(2)})`);
+      throw new AssertionError(
+        `${what}: element ${i}: got ${got[i]}, want ${want[i]} (|err| ${err.toExponential(2)}, tol ${(atol + rtol * s).toExponential(2)})`,
+      );
     }
     worst = Math.max(worst, err / Math.max(s, 1e-30));
   }
@@ -43,7 +45,9 @@ export function assertClose(
 
 /** A fresh seed per run (printed, so a failure can be replayed with GPU_TEST_SEED). */
 export function freshSeed(): number {
-  const env = (globalThis as { Deno?: { env: { get(k: string): string | undefined } } }).Deno?.env.get('GPU_TEST_SEED');
+  const env = (globalThis as { Deno?: { env: { get(k: string): string | undefined } } }).Deno?.env.get(
+    'GPU_TEST_SEED',
+  );
   if (env) return Number(env) >>> 0;
   const u = new Uint32Array(1);
   crypto.getRandomValues(u);

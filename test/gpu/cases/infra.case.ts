@@ -50,7 +50,11 @@ export const infraCases: GpuCase[] = [
       const spec: KernelSpec = {
         label: 'too_many',
         workgroupSize: [1],
-        bindings: Array.from({ length: n }, (_, i) => ({ name: `b${i}`, kind: 'rw' as const, type: 'array<f32>' })),
+        bindings: Array.from({ length: n }, (_, i) => ({
+          name: `b${i}`,
+          kind: 'rw' as const,
+          type: 'array<f32>',
+        })),
         body: 'fn main() { b0[0] = 1.0; }',
       };
       let err: unknown;
@@ -86,7 +90,10 @@ export const infraCases: GpuCase[] = [
       const data = Float32Array.from({ length: 1027 }, (_, i) => i * 0.5 - 7);
       const buf = gpu.upload(data);
       const got = await gpu.readF32(buf, data.length);
-      assert(got.every((v, i) => v === data[i]), 'readback differs from upload');
+      assert(
+        got.every((v, i) => v === data[i]),
+        'readback differs from upload',
+      );
       const tail = await gpu.readF32(buf, 3, 1024);
       assert(tail[0] === data[1024] && tail[2] === data[1026], 'offset readback wrong');
       gpu.pool.release(buf);

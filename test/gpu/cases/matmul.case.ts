@@ -3,7 +3,21 @@ import { matmul } from '../../../src/gpu/matmul.ts';
 import { assert, assertClose, freshSeed, type GpuCase } from '../harness.ts';
 
 /** float64 oracle of C = alpha·op(A)·op(B) + beta·C0, and Σ|terms| per output for the tolerance. */
-function reference(a: Float32Array, b: Float32Array, c0: Float32Array, s: { M: number; N: number; K: number; batch: number; transA: boolean; transB: boolean; alpha: number; beta: number }) {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  c0: Float32Array,
+  s: {
+    M: number;
+    N: number;
+    K: number;
+    batch: number;
+    transA: boolean;
+    transB: boolean;
+    alpha: number;
+    beta: number;
+  },
+) {
   const { M, N, K, batch } = s;
   const out = new Float64Array(batch * M * N);
   const mag = new Float64Array(batch * M * N);
@@ -58,7 +72,13 @@ export const matmulCases: GpuCase[] = [false, true].flatMap((transA) =>
         await matmul(gpu, ga, gb, s, gc);
         const got = await gpu.readF32(gc, c0.length);
         const { out, mag } = reference(a, b, c0, s);
-        worst = Math.max(worst, assertClose(`seed ${seed} shape ${JSON.stringify(s)}`, got, out, { rtol: 2e-6 * Math.sqrt(s.K) + 1e-6, scale: mag }));
+        worst = Math.max(
+          worst,
+          assertClose(`seed ${seed} shape ${JSON.stringify(s)}`, got, out, {
+            rtol: 2e-6 * Math.sqrt(s.K) + 1e-6,
+            scale: mag,
+          }),
+        );
         for (const buf of [ga, gb, gc]) gpu.pool.release(buf);
       }
       assert(gpu.pipelines.compiled >= 1, 'pipeline cache compiled nothing');

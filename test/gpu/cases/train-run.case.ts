@@ -13,10 +13,23 @@ function flat(rows: number[][][]): number[] {
   return rows.flat(2);
 }
 
-async function compare(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => void, overrides: Partial<TrainConfig>) {
+async function compare(
+  gpu: Parameters<GpuCase['run']>[0],
+  log: (m: string) => void,
+  overrides: Partial<TrainConfig>,
+) {
   const seed = freshSeed();
   const bank = randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 });
-  const cfg = resolveTrainConfig({ epochs: 2, finalEpochs: 2, batchSize: 8, lr: 1e-2, alphaLr: 0.1, seed, hidden: 16, ...overrides });
+  const cfg = resolveTrainConfig({
+    epochs: 2,
+    finalEpochs: 2,
+    batchSize: 8,
+    lr: 1e-2,
+    alphaLr: 0.1,
+    seed,
+    hidden: 16,
+    ...overrides,
+  });
   const perSample = 4 * bank.S * bank.K * bank.D;
   const engine = TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17 }); // 3 chunks
   try {
@@ -26,12 +39,25 @@ async function compare(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => v
     const got = await engine.search();
     const tag = `seed ${seed} ${JSON.stringify(overrides)}`;
     // α moved (a search that does not move the policy is a bug), and moved like the oracle.
-    assert(Array.from(want.alpha).some((v) => Math.abs(v) > 1e-3), `${tag}: reference α did not move`);
+    assert(
+      Array.from(want.alpha).some((v) => Math.abs(v) > 1e-3),
+      `${tag}: reference α did not move`,
+    );
     const e1 = assertClose(`${tag} alpha`, got.alpha, want.alpha, { rtol: 1e-3, atol: 2e-4 });
     assertClose(`${tag} history`, got.history, flat(want.history), { rtol: 1e-3, atol: 1e-4 });
     const steps = Math.ceil(bank.split.train.length / cfg.batchSize) * cfg.batchSize;
-    assertClose(`${tag} train loss`, got.trainLoss, want.trainLoss.map((v) => v / steps), { rtol: 1e-4 });
-    assertClose(`${tag} valid loss`, got.validLoss, want.validLoss.map((v) => v / (steps * cfg.exploreSteps)), { rtol: 1e-4 });
+    assertClose(
+      `${tag} train loss`,
+      got.trainLoss,
+      want.trainLoss.map((v) => v / steps),
+      { rtol: 1e-4 },
+    );
+    assertClose(
+      `${tag} valid loss`,
+      got.validLoss,
+      want.validLoss.map((v) => v / (steps * cfg.exploreSteps)),
+      { rtol: 1e-4 },
+    );
     const trained = await engine.train(got.alpha);
     const refTrained = ref.train(got.alpha);
     const wantParams = ReferenceTrainer.params(refTrained.layers);
@@ -44,13 +70,21 @@ async function compare(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => v
     const refPreds = ref.predict(refTrained.layers);
     const agree = preds.filter((p, i) => p === refPreds[i]).length;
     assert(agree >= preds.length - 1, `${tag}: predictions agree on ${agree}/${preds.length}`);
-    log(`${tag}: α max rel err ${e1.toExponential(2)}, final W ${e2.toExponential(2)}, dispatches/step ${JSON.stringify(engine.dispatchesPerStep)}`);
+    log(
+      `${tag}: α max rel err ${e1.toExponential(2)}, final W ${e2.toExponential(2)}, dispatches/step ${JSON.stringify(engine.dispatchesPerStep)}`,
+    );
   } finally {
     engine.release();
   }
 }
 
 export const trainRunCases: GpuCase[] = [
-  { name: 'engine (linear head, Adam on α) matches the float64 reference over search + final training', run: (g, l) => compare(g, l, {}) },
-  { name: 'engine (MLP head, SGD on α, 2 exploration steps) matches the float64 reference', run: (g, l) => compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2 }) },
+  {
+    name: 'engine (linear head, Adam on α) matches the float64 reference over search + final training',
+    run: (g, l) => compare(g, l, {}),
+  },
+  {
+    name: 'engine (MLP head, SGD on α, 2 exploration steps) matches the float64 reference',
+    run: (g, l) => compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2 }),
+  },
 ];
