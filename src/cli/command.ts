@@ -17,6 +17,8 @@ export const EXIT = Object.freeze({
 export interface CliIO {
   out(line: string): void;
   err(line: string): void;
+  /** A transient status line (progress bar): redrawn in place on a terminal, else printed now and then. */
+  status?(line: string, final: boolean): void;
 }
 
 export interface CommandContext {

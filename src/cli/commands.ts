@@ -6,14 +6,11 @@
 import type { Command } from './command.ts';
 import { makeDoctor } from './commands/doctor.ts';
 import { placeholder } from './commands/placeholder.ts';
+import { makeSearch } from './commands/search.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
   doctor: makeDoctor(),
-  search: placeholder(
-    'search',
-    'Search the augmentation policy (α, θ) on precomputed features, on the GPU',
-    'issue: the α,θ search engine',
-  ),
+  search: makeSearch(),
   run: placeholder(
     'run',
     'Run the whole AutoGenDA pipeline on a dataset folder, headless',

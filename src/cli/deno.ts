@@ -6,6 +6,7 @@ export interface DenoApi {
   readonly args: readonly string[];
   readonly version: { readonly deno: string };
   readTextFile(path: string | URL): Promise<string>;
+  readonly stderr: { writeSync(data: Uint8Array): number; isTerminal(): boolean };
   exit(code: number): never;
 }
 

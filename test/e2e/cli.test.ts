@@ -49,12 +49,12 @@ describe('autogenda CLI', () => {
     expect(r.out).toBe('');
   });
 
-  it('search --help shows its usage; search itself is not implemented yet (exit 2)', () => {
+  it('search --help shows its usage; search without a bank is a usage error (exit 64)', () => {
     const help = autogenda('search', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: autogenda search/);
     const run = autogenda('search');
-    expect(run.code).toBe(2);
-    expect(run.err).toMatch(/not implemented yet/);
+    expect(run.code).toBe(64);
+    expect(run.err).toMatch(/--bank DIR is required/);
   });
 });

@@ -11,7 +11,8 @@ import {
   firstNonFinite,
   validateBank,
 } from '../../src/train/bank.ts';
-import { type BankFs, readBankDir, writeBankDir } from '../../src/train/bank-io.ts';
+import { readBankDir, writeBankDir } from '../../src/train/bank-io.ts';
+import { nodeBankFs } from '../support/node-bank-fs.ts';
 
 // A tiny valid bank: N = 8 samples, classes cat/dog, S = 3 sources, K = 2 candidates, D = 4 dims.
 const N = 8;
@@ -238,13 +239,7 @@ describe('validateBank rejects bad banks, naming the file and the reason', () =>
 });
 
 describe('bank directories (Node file system adapter)', () => {
-  const nodeFs: BankFs = {
-    readFile: async (p) => new Uint8Array(await readFile(p)),
-    writeFile: (p, d, o) => writeFile(p, d, { flag: o?.append ? 'a' : 'w' }),
-    mkdir: async (p, o) => {
-      await mkdir(p, o);
-    },
-  };
+  const nodeFs = nodeBankFs;
   const dirs: string[] = [];
   const tmp = async () => {
     const d = await mkdtemp(join(tmpdir(), 'autogenda-bank-'));

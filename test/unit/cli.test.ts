@@ -79,11 +79,20 @@ describe('runCli', () => {
   });
 
   it('placeholders say "not implemented yet" and exit 2', async () => {
-    for (const name of ['search', 'run', 'fixtures', 'experiment', 'bench']) {
+    for (const name of ['run', 'fixtures', 'experiment', 'bench']) {
       const io = recorder();
       expect(await runCli([name], io, '0')).toBe(EXIT.NOT_IMPLEMENTED);
       expect(io.err_).toMatch(new RegExp(`^autogenda ${name}: not implemented yet \\(`));
     }
+  });
+
+  it('search without --bank or --out is a usage error naming the flag', async () => {
+    const io = recorder();
+    expect(await runCli(['search', '--out', 'x'], io, '0')).toBe(EXIT.USAGE);
+    expect(io.err_).toContain('--bank DIR is required');
+    const io2 = recorder();
+    expect(await runCli(['search', '--bank', 'x'], io2, '0')).toBe(EXIT.USAGE);
+    expect(io2.err_).toContain('--out DIR is required');
   });
 
   it('a bad flag names the flag and the command, exit 64', async () => {
