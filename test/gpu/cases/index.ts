@@ -2,6 +2,14 @@
 import type { GpuCase } from '../harness.ts';
 import { infraCases } from './infra.case.ts';
 import { matmulCases } from './matmul.case.ts';
+import { trainFdCases } from './train-fd.case.ts';
+import { trainKernelCases } from './train-kernels.case.ts';
 import { trainRunCases } from './train-run.case.ts';
 
-export const allGpuCases: GpuCase[] = [...infraCases, ...matmulCases, ...trainRunCases];
+export const allGpuCases: GpuCase[] = [
+  ...infraCases,
+  ...matmulCases,
+  ...trainKernelCases,
+  ...trainFdCases,
+  ...trainRunCases,
+];
