@@ -21,6 +21,8 @@ export interface TrainConfig {
   epochs: number;
   /** Final-training epochs on D_train ∪ D_valid; one epoch = ceil(|train ∪ valid| / batch) steps. */
   finalEpochs: number;
+  /** Search epochs at the start that train θ on the real images only, before α starts moving. */
+  warmupEpochs: number;
   /** Exploration (α) steps after each exploitation (θ) step. */
   exploreSteps: number;
   /** Gumbel-softmax temperature τ. */
@@ -41,6 +43,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   weightDecay: 0,
   epochs: 50,
   finalEpochs: 50,
+  warmupEpochs: 0,
   exploreSteps: 1,
   tau: 1,
   alphaOptimizer: 'adam',
@@ -55,7 +58,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
     if (!Number.isInteger(c[k]) || c[k] < 1)
       throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
   }
-  for (const k of ['finalEpochs', 'exploreSteps'] as const) {
+  for (const k of ['finalEpochs', 'exploreSteps', 'warmupEpochs'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 0)
       throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
   }
@@ -65,6 +68,8 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   }
   if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1))
     throw new ConfigError('beta1 and beta2 must be in [0, 1)');
+  if (c.warmupEpochs >= c.epochs)
+    throw new ConfigError(`warmupEpochs (${c.warmupEpochs}) must be below epochs (${c.epochs})`);
   if (c.head !== 'linear' && c.head !== 'mlp')
     throw new ConfigError(`head must be 'linear' or 'mlp', got '${c.head}'`);
   if (c.alphaOptimizer !== 'adam' && c.alphaOptimizer !== 'sgd')

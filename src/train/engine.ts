@@ -18,6 +18,7 @@ import { BankGpu } from './bank-gpu.ts';
 import type { TrainConfig } from './config.ts';
 import { HeadGpu } from './head-gpu.ts';
 import { type DenseParams, initHead } from './head-init.ts';
+import { logitsFromProbs } from './methods.ts';
 import { encodeOps, type Op, OpFactory } from './ops.ts';
 import { finalSchedule, lossSlots, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
 import { packStep, SLOT_BYTES } from './slots.ts';
@@ -37,7 +38,7 @@ export interface SearchOutcome {
   alpha: Float32Array;
   /** softmax(a) per epoch: [epochs][C][S]. */
   history: Float32Array;
-  /** Mean θ loss on D_train and mean mixed loss on D_valid per search epoch. */
+  /** Mean θ loss on D_train and mean mixed loss on D_valid per search epoch (NaN in warm-up epochs). */
   trainLoss: number[];
   validLoss: number[];
 }
@@ -204,7 +205,10 @@ export class TrainEngine {
     const alphaState = { am: this.zeros(2 * C * S, 'alpha.m'), at: this.zeros(C * S, 'alpha.t') };
     const history = this.zeros(this.cfg.epochs * C * S, 'alpha.history');
     const head = this.newHead('search');
+    const realOnly = this.f.buffer(4 * C * S, 'alpha.real-only');
+    this.gpu.device.queue.writeBuffer(realOnly, 0, logitsFromProbs([1, ...Array(S - 1).fill(0)], C, S));
     const ops = {
+      warmup: await this.exploitOps('train', head, realOnly),
       exploit: await this.exploitOps('train', head, alpha),
       explore: await this.exploreOps(head, alpha, alphaState),
       history: [
@@ -224,7 +228,10 @@ export class TrainEngine {
       alpha: await this.gpu.readF32(alpha, C * S),
       history: await this.gpu.readF32(history, this.cfg.epochs * C * S),
       trainLoss: Array.from({ length: this.cfg.epochs }, (_, e) => losses[2 * e] / train),
-      validLoss: Array.from({ length: this.cfg.epochs }, (_, e) => losses[2 * e + 1] / valid),
+      // No α step runs in a warm-up epoch: its validation loss is undefined (NaN).
+      validLoss: Array.from({ length: this.cfg.epochs }, (_, e) =>
+        e < this.cfg.warmupEpochs ? Number.NaN : losses[2 * e + 1] / valid,
+      ),
     };
   }
 

@@ -6,7 +6,7 @@ import type { FeatureBank } from './bank.ts';
 import { featureOffset } from './bank.ts';
 import type { TrainConfig } from './config.ts';
 import { type DenseParams, initHead } from './head-init.ts';
-import { policyProbs } from './methods.ts';
+import { logitsFromProbs, policyProbs } from './methods.ts';
 import {
   type AdamHyper,
   adamStep,
@@ -232,11 +232,13 @@ export class ReferenceTrainer {
     const alpha = new this.Arr(C * S);
     const alphaState = { m: new Float64Array(2 * C * S), t: new Int32Array(C * S) };
     const layers = this.newHead('search');
+    const realOnly = logitsFromProbs([1, ...Array(S - 1).fill(0)], C, S);
     const history: number[][][] = [];
     const trainLoss = new Array<number>(this.cfg.epochs).fill(0);
     const validLoss = new Array<number>(this.cfg.epochs).fill(0);
     for (const plan of searchSchedule(this.cfg, this.sizes)) {
-      if (plan.kind === 'exploit') trainLoss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
+      if (plan.kind === 'warmup') trainLoss[plan.epoch] += this.exploit(layers, realOnly, plan).loss;
+      else if (plan.kind === 'exploit') trainLoss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
       else if (plan.kind === 'explore')
         validLoss[plan.epoch] += this.explore(layers, alpha, alphaState, plan).loss;
       else history.push(policyProbs(alpha, C, S));

@@ -14,7 +14,8 @@ export interface HistoryEpoch {
   /** softmax(a_y) per class after this search epoch. */
   probs: number[][];
   trainLoss: number;
-  validLoss: number;
+  /** null in warm-up epochs (no α step ran). */
+  validLoss: number | null;
 }
 
 export interface MethodResult {
@@ -48,7 +49,12 @@ export async function runMethod(
       for (let e = 0; e < cfg.epochs; e++) {
         const slice = out.history.subarray(e * C * S, (e + 1) * C * S);
         const probs = Array.from({ length: C }, (_, c) => Array.from(slice.subarray(c * S, (c + 1) * S)));
-        search.push({ epoch: e + 1, probs, trainLoss: out.trainLoss[e], validLoss: out.validLoss[e] });
+        search.push({
+          epoch: e + 1,
+          probs,
+          trainLoss: out.trainLoss[e],
+          validLoss: Number.isNaN(out.validLoss[e]) ? null : out.validLoss[e],
+        });
       }
     } else {
       alpha = logitsFromProbs(method.probs, C, S);

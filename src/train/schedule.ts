@@ -8,7 +8,8 @@ import type { TrainConfig } from './config.ts';
 export type PoolName = 'train' | 'valid' | 'all';
 
 export interface StepPlan {
-  kind: 'exploit' | 'explore' | 'history';
+  /** `warmup`: a θ step on the real images only (source 0) while α stays at its start. */
+  kind: 'warmup' | 'exploit' | 'explore' | 'history';
   pool: PoolName;
   /** Unique per step of the run: selects the counter-based random numbers. */
   stream: number;
@@ -31,7 +32,10 @@ export const stepsPerEpoch = (poolSize: number, batch: number) => Math.max(1, Ma
 /** Loss slots: search epoch e → 2e (θ, on D_train), 2e+1 (α, on D_valid); final epoch e → 2·epochs + e. */
 export const lossSlots = (cfg: TrainConfig) => 2 * cfg.epochs + cfg.finalEpochs;
 
-/** The bilevel search: per epoch, each exploitation step followed by `exploreSteps` exploration steps. */
+/**
+ * The bilevel search: per epoch, each exploitation step followed by `exploreSteps` exploration steps; the
+ * first `warmupEpochs` epochs train θ on the real images only and leave α alone.
+ */
 export function* searchSchedule(cfg: TrainConfig, sizes: PhaseSizes): Generator<StepPlan> {
   let stream = 1;
   let t = 0;
@@ -39,8 +43,9 @@ export function* searchSchedule(cfg: TrainConfig, sizes: PhaseSizes): Generator<
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     for (let i = 0; i < n; i++) {
       t++;
+      const warm = epoch < cfg.warmupEpochs;
       yield {
-        kind: 'exploit',
+        kind: warm ? 'warmup' : 'exploit',
         pool: 'train',
         stream: stream++,
         t,
@@ -48,7 +53,7 @@ export function* searchSchedule(cfg: TrainConfig, sizes: PhaseSizes): Generator<
         lossSlot: 2 * epoch,
         epoch,
       };
-      for (let r = 0; r < cfg.exploreSteps; r++) {
+      for (let r = 0; r < (warm ? 0 : cfg.exploreSteps); r++) {
         yield {
           kind: 'explore',
           pool: 'valid',

@@ -52,11 +52,17 @@ async function compare(
       want.trainLoss.map((v) => v / steps),
       { rtol: 1e-4 },
     );
-    assertClose(
-      `${tag} valid loss`,
-      got.validLoss,
-      want.validLoss.map((v) => v / (steps * cfg.exploreSteps)),
-      { rtol: 1e-4 },
+    const warm = cfg.warmupEpochs;
+    assert(
+      got.validLoss.slice(0, warm).every(Number.isNaN),
+      `${tag}: warm-up epochs report a validation loss`,
+    );
+    const validWant = want.validLoss.slice(warm).map((v) => v / (steps * cfg.exploreSteps));
+    assertClose(`${tag} valid loss`, got.validLoss.slice(warm), validWant, { rtol: 1e-4 });
+    const warmHistory = flat(want.history.slice(0, warm));
+    assert(
+      warmHistory.every((p) => Math.abs(p - 1 / bank.S) < 1e-6),
+      `${tag}: α moved during warm-up`,
     );
     const trained = await engine.train(got.alpha);
     const refTrained = ref.train(got.alpha);
@@ -86,5 +92,9 @@ export const trainRunCases: GpuCase[] = [
   {
     name: 'engine (MLP head, SGD on α, 2 exploration steps) matches the float64 reference',
     run: (g, l) => compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2 }),
+  },
+  {
+    name: 'engine with a real-images warm-up epoch matches the float64 reference',
+    run: (g, l) => compare(g, l, { epochs: 3, warmupEpochs: 1 }),
   },
 ];
