@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The whole test suite: typecheck, lint, unit (Node), gpu (Deno WebGPU on lavapipe), e2e (Chromium).
+// The whole test suite: typecheck, lint, unit (Node), gpu (Deno WebGPU on lavapipe), gpu-node (Node + Dawn on
+// lavapipe), e2e (Chromium).
 // Ends with one summary line `N passed, N failed`. `--tier unit,gpu` runs a subset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const tiers = {
   lint: () => check(bin('biome'), ['check', '.']),
   unit: () => vitest('unit', ['run', '--config', 'vitest.config.ts']),
   gpu: () => deno(),
+  'gpu-node': () => vitest('gpu-node', ['run', '--config', 'vitest.gpu-node.config.ts']),
   e2e: () => vitest('e2e', ['run', '--config', 'vitest.e2e.config.ts']),
 };
 
