@@ -43,6 +43,11 @@ const FLAGS = {
     value: 'adam|sgd',
     help: 'optimizer of the policy logits (default adam)',
   },
+  'warmup-epochs': {
+    type: 'number',
+    value: 'N',
+    help: 'search epochs at the start that train the head on real images only, before the policy moves (default 0)',
+  },
   'explore-steps': {
     type: 'number',
     value: 'N',
@@ -139,6 +144,7 @@ function configFrom(f: SearchFlags): TrainConfig {
       alphaOptimizer: f['alpha-optimizer'] as TrainConfig['alphaOptimizer'],
     }),
     ...(f['explore-steps'] !== undefined && { exploreSteps: f['explore-steps'] }),
+    ...(f['warmup-epochs'] !== undefined && { warmupEpochs: f['warmup-epochs'] }),
     ...(f.tau !== undefined && { tau: f.tau }),
   });
 }
