@@ -25,7 +25,10 @@ export function progressBar(status: (line: string, final: boolean) => void): (p:
   const etas = new Map<string, ReturnType<typeof createEta>>();
   return (p) => {
     let eta = etas.get(p.stage);
-    if (!eta || p.done === 0) etas.set(p.stage, (eta = createEta()));
+    if (!eta || p.done === 0) {
+      eta = createEta();
+      etas.set(p.stage, eta);
+    }
     status(progressLine(p, eta(p.done, p.total)), p.done >= p.total);
   };
 }
