@@ -27,6 +27,7 @@ const settings: [string, Partial<TrainConfig>][] = [
   ['Adam, lr 0.1', { alphaLr: 0.1 }],
   ['Adam, lr 0.05, 2 α steps per θ step', { exploreSteps: 2 }],
   ['Adam, lr 0.05, 10 warm-up epochs', { warmupEpochs: 10 }],
+  ['SGD, lr 10', { alphaOptimizer: 'sgd', alphaLr: 10 }],
 ];
 
 const gpu = await Gpu.acquire();
@@ -35,6 +36,7 @@ const searchFree = new Map<number, number>();
 const rows: string[] = [];
 for (const [label, overrides] of Deno.args.includes('--quick') ? settings.slice(2, 3) : settings) {
   let below = 0;
+  let clearly = 0;
   let harm = 0;
   let auto = 0;
   let free = 0;
@@ -49,13 +51,14 @@ for (const [label, overrides] of Deno.args.includes('--quick') ? settings.slice(
       );
     const h = result.probs.map((p) => p[2]);
     below += h.filter((p) => p < 1 / 3).length;
+    clearly += h.filter((p) => p < 0.25).length;
     harm += h.reduce((a, b) => a + b, 0) / h.length;
     auto += result.metrics.top1;
     free += searchFree.get(seed)!;
   }
   const n = seeds.length;
   rows.push(
-    `| ${label} | ${(below / n).toFixed(1)} / 10 | ${(harm / n).toFixed(3)} | ${((100 * auto) / n).toFixed(1)} | ${((100 * free) / n).toFixed(1)} |`,
+    `| ${label} | ${(below / n).toFixed(1)} / 10 | ${(clearly / n).toFixed(1)} / 10 | ${(harm / n).toFixed(3)} | ${((100 * auto) / n).toFixed(1)} | ${((100 * free) / n).toFixed(1)} |`,
   );
   console.log(rows.at(-1));
 }
