@@ -5,6 +5,7 @@
  */
 import type { Command } from './command.ts';
 import { makeDoctor } from './commands/doctor.ts';
+import { makeExperiment } from './commands/experiment.ts';
 import { placeholder } from './commands/placeholder.ts';
 import { makeSearch } from './commands/search.ts';
 
@@ -21,11 +22,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
     'Generate the test fixtures (tiny ONNX graphs, sample datasets)',
     'issue: test fixtures',
   ),
-  experiment: placeholder(
-    'experiment',
-    "Reproduce one of the paper's experiments (dataset profile × seeds) and write a report",
-    'issue: paper experiments',
-  ),
+  experiment: makeExperiment(),
   bench: placeholder(
     'bench',
     'Benchmark GPU kernels and models; prints a table and JSON',

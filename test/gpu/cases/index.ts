@@ -1,5 +1,6 @@
 /** Every GPU case, run by each runtime's runner (Deno: test/gpu/deno.test.ts; Chromium: test/e2e). */
 import type { GpuCase } from '../harness.ts';
+import { augmentAllCases } from './augment-all.case.ts';
 import { infraCases } from './infra.case.ts';
 import { matmulCases } from './matmul.case.ts';
 import { trainFdCases } from './train-fd.case.ts';
@@ -12,4 +13,5 @@ export const allGpuCases: GpuCase[] = [
   ...trainKernelCases,
   ...trainFdCases,
   ...trainRunCases,
+  ...augmentAllCases,
 ];
