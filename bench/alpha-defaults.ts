@@ -63,8 +63,8 @@ for (const [label, overrides] of Deno.args.includes('--quick') ? settings.slice(
   console.log(rows.at(-1));
 }
 console.log(
-  '\n| α setting | classes with harmful < 1/3 | mean harmful share | autogenda top-1 % | search-free top-1 % |',
+  '\n| α setting | classes: harmful < 1/3 | harmful < 0.25 | mean harmful share | autogenda top-1 % | search-free top-1 % |',
 );
-console.log('|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 Deno.exit(0);
