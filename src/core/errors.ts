@@ -85,6 +85,11 @@ export class CancelledError extends AutoGenDAError {
   }
 }
 
+/** A model file could not be fetched (HTTP status, network, CORS); says which file and from where. */
+export class DownloadError extends AutoGenDAError {
+  override readonly name = 'DownloadError';
+}
+
 /** Name → plain constructor taking a message; used to rebuild errors that crossed a worker. */
 const plain: Record<string, new (message: string) => AutoGenDAError> = {
   AutoGenDAError,
@@ -98,6 +103,7 @@ const plain: Record<string, new (message: string) => AutoGenDAError> = {
   QuotaExceededError,
   ConfigError,
   CancelledError,
+  DownloadError,
 };
 
 /** Every stable error name, for tests and for the UI's error messages. */

@@ -1,0 +1,147 @@
+/**
+ * Model manifests (models/*.json): where a model's files come from, their sizes and hashes, which
+ * file each session uses per dtype variant, the graphs' inputs/outputs, and task settings. The code
+ * never hard-codes a repo; a manifest is untrusted JSON, so it is checked field by field.
+ */
+import { ConfigError } from '../core/errors.ts';
+import { DTYPES, type ValueSpec } from '../ort/types.ts';
+
+export type Task = 'embedder' | 'backbone' | 'captioner';
+
+/** Hub repo at a revision, a base URL, or a folder the user points at (files read in place). */
+export type Source = { hub: string; revision: string } | { url: string } | { local: string };
+
+export interface FileEntry {
+  /** Bytes; verified after download when given. */
+  size?: number;
+  /** Lower-case hex; verified after download when given, recorded on first download when not. */
+  sha256?: string;
+  /** External-data files this graph loads (`model.onnx_data`), by path in `files`. */
+  externalData?: string[];
+}
+
+export interface ImagePreprocess {
+  /** 'shortest' scales the shorter side to `size` (aspect kept); 'exact' resizes to width×height. */
+  resize: { shortestEdge: number } | { width: number; height: number };
+  resample: 'bicubic' | 'bilinear' | 'lanczos';
+  crop?: { width: number; height: number };
+  rescale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface EmbedderSettings {
+  dim: number;
+  maxLength: number;
+  /** Name of the per-token output (last_hidden_state or token_embeddings). */
+  output: string;
+}
+
+export interface BackboneSettings {
+  /** [B, D, h, w] outputs are averaged over h·w (hf layout); [B, D, 1, 1] is already pooled. */
+  input: string;
+  output: string;
+  dim: number;
+  preprocess: ImagePreprocess;
+}
+
+export interface CaptionerSettings {
+  layout: 'encoder-decoder' | 'vision-embed-decoder';
+  preprocess: ImagePreprocess;
+  /** Tokens that start decoding (encoder–decoder), e.g. GPT-2's <|endoftext|>. */
+  decoderStart?: number[];
+  eos: number[];
+  /** vision-embed-decoder: the chat text around the image; '{prefix}' is where the caption starts. */
+  prompt?: string;
+  /** vision-embed-decoder: the image placeholder token, repeated once per image feature row. */
+  imageToken?: string;
+  maxNewTokens: number;
+}
+
+export interface ModelManifest {
+  id: string;
+  task: Task;
+  description?: string;
+  license?: string;
+  source: Source;
+  files: Record<string, FileEntry>;
+  /** variant name ('fp32', 'fp16', 'q8') → session role → graph file in `files`. */
+  variants: Record<string, Record<string, string>>;
+  /** Variant per execution provider when the user names none. */
+  defaultVariant: { webgpu: string; wasm: string };
+  /** Per session role: what the graph must look like ('*' in names matches a run of characters). */
+  sessions: Record<string, { inputs: ValueSpec[]; outputs: ValueSpec[] }>;
+  tokenizer?: { json: string; config?: string };
+  embedder?: EmbedderSettings;
+  backbone?: BackboneSettings;
+  captioner?: CaptionerSettings;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks the shape of an untrusted manifest; throws ConfigError naming the field and what to fix. */
+export function parseManifest(json: unknown, where = 'manifest'): ModelManifest {
+  const fail = (msg: string): never => {
+    throw new ConfigError(`${where}: ${msg}`);
+  };
+  if (!isObj(json)) fail('must be a JSON object');
+  const m = json as unknown as ModelManifest;
+  if (typeof m.id !== 'string' || !/^[\w.-]+$/.test(m.id)) fail('id must be letters, digits, . _ -');
+  if (!['embedder', 'backbone', 'captioner'].includes(m.task)) fail(`task '${m.task}' is not known`);
+  const s = m.source as Record<string, unknown>;
+  if (!isObj(s) || !(typeof s.hub === 'string' || typeof s.url === 'string' || typeof s.local === 'string')) {
+    fail('source needs one of hub (+ revision), url or local');
+  }
+  if (typeof s.hub === 'string' && typeof s.revision !== 'string') fail('a hub source needs a revision');
+  if (!isObj(m.files)) fail('files must map paths to {size, sha256}');
+  for (const [p, entry] of Object.entries(m.files as Record<string, unknown>)) {
+    if (p.split('/').some((seg) => seg === '..' || seg === '') || p.startsWith('/'))
+      fail(`bad file path '${p}'`);
+    if (!isObj(entry)) fail(`files['${p}'] must be an object`);
+    const f = entry as FileEntry;
+    if (f.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(f.sha256)))
+      fail(`files['${p}'].sha256 is not hex`);
+    if (f.size !== undefined && !(Number.isInteger(f.size) && f.size >= 0)) fail(`files['${p}'].size`);
+    if (f.externalData !== undefined && !Array.isArray(f.externalData)) fail(`files['${p}'].externalData`);
+    for (const x of f.externalData ?? []) if (!(x in m.files)) fail(`external data '${x}' is not in files`);
+  }
+  if (!isObj(m.sessions) || Object.keys(m.sessions).length === 0) fail('sessions must name at least one');
+  for (const [role, sig] of Object.entries(m.sessions)) {
+    for (const v of [...(sig.inputs ?? []), ...(sig.outputs ?? [])]) {
+      if (typeof v.name !== 'string' || !DTYPES.includes(v.dtype) || !Array.isArray(v.shape)) {
+        fail(`sessions.${role}: each input/output needs name, dtype (${DTYPES.join('|')}) and shape`);
+      }
+    }
+  }
+  if (!isObj(m.variants) || Object.keys(m.variants).length === 0) fail('variants must name at least one');
+  for (const [name, roles] of Object.entries(m.variants)) {
+    for (const role of Object.keys(m.sessions)) {
+      const file = roles[role];
+      if (!file || !(file in m.files)) fail(`variant '${name}' has no file in files for session '${role}'`);
+    }
+  }
+  for (const ep of ['webgpu', 'wasm'] as const) {
+    if (!(m.defaultVariant?.[ep] in m.variants)) fail(`defaultVariant.${ep} must name a variant`);
+  }
+  if (m.tokenizer && !(m.tokenizer.json in m.files)) fail(`tokenizer '${m.tokenizer.json}' is not in files`);
+  if (!m[m.task]) fail(`a ${m.task} manifest needs its '${m.task}' settings`);
+  return m;
+}
+
+/** Every file one variant needs: its graphs, their external data, the tokenizer files. */
+export function filesFor(m: ModelManifest, variant: string): string[] {
+  const roles = m.variants[variant];
+  if (!roles)
+    throw new ConfigError(`Model '${m.id}' has no variant '${variant}' (has ${Object.keys(m.variants)}).`);
+  const out = new Set<string>();
+  for (const f of Object.values(roles)) {
+    out.add(f);
+    for (const x of m.files[f]?.externalData ?? []) out.add(x);
+  }
+  if (m.tokenizer) {
+    out.add(m.tokenizer.json);
+    if (m.tokenizer.config) out.add(m.tokenizer.config);
+  }
+  return [...out];
+}
