@@ -36,7 +36,7 @@ export interface GreySet {
   cols: number;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
     .stream()
     .pipeThrough(new DecompressionStream('gzip'));
@@ -44,17 +44,24 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Parse an unsigned-byte IDX file (magic 0x00 0x00 0x08 ndims, big-endian u32 dims, data). */
-export function parseIdx(bytes: Uint8Array, name: string): { dims: number[]; data: Uint8Array } {
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08)
-    throw new BadDatasetError(name, 'not an unsigned-byte IDX file (bad magic)');
+export function parseIdx(bytes: Uint8Array, name = 'idx'): { dims: number[]; data: Uint8Array } {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0)
+    throw new BadDatasetError(name, 'not an IDX file (bad magic)');
+  if (bytes[2] !== 0x08) {
+    throw new BadDatasetError(name, `IDX element type 0x${bytes[2].toString(16)} is not unsigned byte`);
+  }
   const nd = bytes[3];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4 + 4 * nd) throw new BadDatasetError(name, 'truncated IDX header');
   const dims = Array.from({ length: nd }, (_, i) => dv.getUint32(4 + 4 * i, false));
   const start = 4 + 4 * nd;
   const need = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length - start !== need)
-    throw new BadDatasetError(name, `${bytes.length - start} data bytes but dims (${dims}) need ${need}`);
+  if (bytes.length - start !== need) {
+    throw new BadDatasetError(
+      name,
+      `${bytes.length - start} data bytes but dims (${dims.join(', ')}) need ${need}`,
+    );
+  }
   return { dims, data: bytes.subarray(start) };
 }
 

@@ -70,7 +70,7 @@ describe('parseIdx and sources', () => {
     const ok = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]);
     expect(parseIdx(ok, 'x.idx')).toEqual({ dims: [2], data: Uint8Array.from([7, 9]) });
     expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1]), 'bad.idx')).toThrow(
-      /bad\.idx: not an unsigned-byte IDX/,
+      /bad\.idx: not an IDX file \(bad magic\)/,
     );
     expect(() => parseIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 3, 7]), 'short.idx')).toThrow(/need 3/);
   });
