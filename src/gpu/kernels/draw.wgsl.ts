@@ -2,7 +2,22 @@
  * The random draws of a training step, shared by the exploitation and exploration gathers and mirrored
  * by src/train/reference.ts: which pool sample a batch row gets, which candidate of a source it uses.
  */
+import type { BindingSpec } from '../kernel.ts';
 import { RANDOM_WGSL } from './random.wgsl.ts';
+
+/** What both gathers read: one bank chunk, all labels, the sample pool and the policy logits a [C][S]. */
+export const BANK_INPUTS: readonly BindingSpec[] = [
+  { name: 'feats', kind: 'read', type: 'array<f32>' },
+  { name: 'labels', kind: 'read', type: 'array<u32>' },
+  { name: 'pool', kind: 'read', type: 'array<u32>' },
+  { name: 'alpha', kind: 'read', type: 'array<f32>' },
+];
+
+/** The per-bind-group shape and the per-step slot (dynamic offset). */
+export const SHAPE_AND_STEP: readonly BindingSpec[] = [
+  { name: 'shape', kind: 'uniform', type: 'Shape' },
+  { name: 'step', kind: 'uniform', type: 'Step', dynamic: true },
+];
 
 export const DRAW_WGSL = /* wgsl */ `
 ${RANDOM_WGSL}

@@ -5,7 +5,7 @@
  * lives in another chunk is skipped here and written by that chunk's dispatch. One workgroup per row.
  */
 import type { KernelSpec } from '../kernel.ts';
-import { DRAW_WGSL } from './draw.wgsl.ts';
+import { BANK_INPUTS, DRAW_WGSL, SHAPE_AND_STEP } from './draw.wgsl.ts';
 import { SHAPE_WGSL, STEP_WGSL } from './train-structs.wgsl.ts';
 
 export const gatherKernel: KernelSpec = {
@@ -13,15 +13,11 @@ export const gatherKernel: KernelSpec = {
   workgroupSize: [64],
   structs: SHAPE_WGSL + STEP_WGSL,
   bindings: [
-    { name: 'feats', kind: 'read', type: 'array<f32>' },
-    { name: 'labels', kind: 'read', type: 'array<u32>' },
-    { name: 'pool', kind: 'read', type: 'array<u32>' },
-    { name: 'alpha', kind: 'read', type: 'array<f32>' },
+    ...BANK_INPUTS,
     { name: 'x', kind: 'rw', type: 'array<f32>' },
     { name: 'y', kind: 'rw', type: 'array<u32>' },
     { name: 'picks', kind: 'rw', type: 'array<u32>' },
-    { name: 'shape', kind: 'uniform', type: 'Shape' },
-    { name: 'step', kind: 'uniform', type: 'Step', dynamic: true },
+    ...SHAPE_AND_STEP,
   ],
   body: /* wgsl */ `
 ${DRAW_WGSL}

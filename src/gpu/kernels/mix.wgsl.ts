@@ -4,7 +4,7 @@
  * source's feature row (xs, for ∂L/∂z) and their mixture x̂ = Σ_s z_s φ_s. One workgroup per row, per chunk.
  */
 import type { KernelSpec } from '../kernel.ts';
-import { DRAW_WGSL } from './draw.wgsl.ts';
+import { BANK_INPUTS, DRAW_WGSL, SHAPE_AND_STEP } from './draw.wgsl.ts';
 import { SHAPE_WGSL, STEP_WGSL } from './train-structs.wgsl.ts';
 
 export const mixKernel: KernelSpec = {
@@ -12,16 +12,12 @@ export const mixKernel: KernelSpec = {
   workgroupSize: [64],
   structs: SHAPE_WGSL + STEP_WGSL,
   bindings: [
-    { name: 'feats', kind: 'read', type: 'array<f32>' },
-    { name: 'labels', kind: 'read', type: 'array<u32>' },
-    { name: 'pool', kind: 'read', type: 'array<u32>' },
-    { name: 'alpha', kind: 'read', type: 'array<f32>' },
+    ...BANK_INPUTS,
     { name: 'xs', kind: 'rw', type: 'array<f32>' },
     { name: 'xmix', kind: 'rw', type: 'array<f32>' },
     { name: 'z', kind: 'rw', type: 'array<f32>' },
     { name: 'y', kind: 'rw', type: 'array<u32>' },
-    { name: 'shape', kind: 'uniform', type: 'Shape' },
-    { name: 'step', kind: 'uniform', type: 'Step', dynamic: true },
+    ...SHAPE_AND_STEP,
   ],
   body: /* wgsl */ `
 ${DRAW_WGSL}
