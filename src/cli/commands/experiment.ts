@@ -23,10 +23,10 @@ import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { Augmenter } from '../../stages/augment/augmenter.ts';
 import { type BankFs, denoFs, readBankDir } from '../../train/bank-io.ts';
-import { resolveTrainConfig, type TrainConfig } from '../../train/config.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
 import { progressBar } from '../progress-bar.ts';
+import { TRAIN_FLAGS, trainConfigFrom } from '../train-flags.ts';
 
 export const DEFAULT_FACTORS = '0.01,0.1,0.2,0.5';
 export const DEFAULT_IMAGE_METHODS = 'identity,simple,randaugment,search-free-conv,search-conv';
@@ -62,12 +62,7 @@ const FLAGS = {
     help: 'images per class before the profile, c of the imbalanced profile (default 200)',
   },
   'test-per-class': { type: 'number', value: 'N', help: 'test images per class (default 100)' },
-  epochs: { type: 'number', value: 'N', help: 'search epochs (default 50)' },
-  'final-epochs': { type: 'number', value: 'N', help: 'final-training epochs (default: --epochs)' },
-  head: { type: 'string', value: 'linear|mlp', help: 'classifier head (default linear)' },
-  lr: { type: 'number', value: 'X', help: 'Adam learning rate of the head (default 1e-4)' },
-  'alpha-lr': { type: 'number', value: 'X', help: 'learning rate of the policy logits (default 0.05)' },
-  batch: { type: 'number', value: 'N', help: 'batch size (default 32)' },
+  ...TRAIN_FLAGS,
   control: {
     type: 'string',
     value: 'NAME',
@@ -120,7 +115,7 @@ export function makeExperiment(fs: () => BankFs = denoFs): Command {
       const seeds = flags.seeds ?? 3;
       if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError('--seeds must be a positive integer');
       const methods = planMethods(list(flags.methods ?? DEFAULT_IMAGE_METHODS));
-      const train = trainConfig(flags);
+      const train = trainConfigFrom(flags);
       const files = fs();
       const gpu = await Gpu.acquire();
       try {
@@ -208,15 +203,4 @@ export function makeExperiment(fs: () => BankFs = denoFs): Command {
     },
   };
   return Object.freeze(command);
-}
-
-function trainConfig(f: ExperimentFlags): TrainConfig {
-  return resolveTrainConfig({
-    ...(f.epochs !== undefined && { epochs: f.epochs, finalEpochs: f.epochs }),
-    ...(f['final-epochs'] !== undefined && { finalEpochs: f['final-epochs'] }),
-    ...(f.head !== undefined && { head: f.head as TrainConfig['head'] }),
-    ...(f.lr !== undefined && { lr: f.lr }),
-    ...(f['alpha-lr'] !== undefined && { alphaLr: f['alpha-lr'] }),
-    ...(f.batch !== undefined && { batchSize: f.batch }),
-  });
 }

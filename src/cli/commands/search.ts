@@ -7,12 +7,12 @@
 import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { type BankFs, denoFs, readBankDir } from '../../train/bank-io.ts';
-import { resolveTrainConfig, type TrainConfig } from '../../train/config.ts';
 import { parseMethod } from '../../train/methods.ts';
 import { runMethod } from '../../train/run-method.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
 import { progressBar } from '../progress-bar.ts';
+import { TRAIN_FLAGS, trainConfigFrom } from '../train-flags.ts';
 
 const FLAGS = {
   bank: {
@@ -27,33 +27,7 @@ const FLAGS = {
     help: "autogenda (default), search-free, identity, or a policy as JSON: '[p0,p1,p2]' or '[[…] per class]'",
   },
   seed: { type: 'number', value: 'N', help: 'random seed (default 0): same seed, same adapter → same run' },
-  epochs: { type: 'number', value: 'N', help: 'search epochs (default 50)' },
-  'final-epochs': {
-    type: 'number',
-    value: 'N',
-    help: 'final-training epochs on train ∪ valid (default: --epochs)',
-  },
-  head: { type: 'string', value: 'linear|mlp', help: 'classifier head (default linear)' },
-  hidden: { type: 'number', value: 'N', help: 'hidden width of the mlp head (default 256)' },
-  batch: { type: 'number', value: 'N', help: 'batch size (default 32)' },
-  lr: { type: 'number', value: 'X', help: 'Adam learning rate of the head (default 1e-4)' },
-  'alpha-lr': { type: 'number', value: 'X', help: 'learning rate of the policy logits (default 0.05)' },
-  'alpha-optimizer': {
-    type: 'string',
-    value: 'adam|sgd',
-    help: 'optimizer of the policy logits (default adam)',
-  },
-  'warmup-epochs': {
-    type: 'number',
-    value: 'N',
-    help: 'search epochs at the start that train the head on real images only, before the policy moves (default 0)',
-  },
-  'explore-steps': {
-    type: 'number',
-    value: 'N',
-    help: 'policy steps per head step during the search (default 1)',
-  },
-  tau: { type: 'number', value: 'X', help: 'Gumbel-softmax temperature (default 1)' },
+  ...TRAIN_FLAGS,
 } as const;
 
 export function makeSearch(fs: () => BankFs = denoFs): Command {
@@ -75,7 +49,7 @@ export function makeSearch(fs: () => BankFs = denoFs): Command {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (!flags.bank) throw new UsageError('--bank DIR is required');
       if (!flags.out) throw new UsageError('--out DIR is required');
-      const cfg = configFrom(flags);
+      const cfg = trainConfigFrom(flags, flags.seed !== undefined ? { seed: flags.seed } : {});
       const files = fs();
       const { bank, warnings } = await readBankDir(flags.bank, files);
       for (const w of warnings) io.err(`warning: ${w}`);
@@ -125,26 +99,4 @@ export function makeSearch(fs: () => BankFs = denoFs): Command {
     },
   };
   return Object.freeze(search);
-}
-
-type SearchFlags = ReturnType<typeof parseArgs<typeof FLAGS>>['flags'];
-
-function configFrom(f: SearchFlags): TrainConfig {
-  const epochs = f.epochs;
-  return resolveTrainConfig({
-    ...(f.seed !== undefined && { seed: f.seed }),
-    ...(epochs !== undefined && { epochs, finalEpochs: epochs }),
-    ...(f['final-epochs'] !== undefined && { finalEpochs: f['final-epochs'] }),
-    ...(f.head !== undefined && { head: f.head as TrainConfig['head'] }),
-    ...(f.hidden !== undefined && { hidden: f.hidden }),
-    ...(f.batch !== undefined && { batchSize: f.batch }),
-    ...(f.lr !== undefined && { lr: f.lr }),
-    ...(f['alpha-lr'] !== undefined && { alphaLr: f['alpha-lr'] }),
-    ...(f['alpha-optimizer'] !== undefined && {
-      alphaOptimizer: f['alpha-optimizer'] as TrainConfig['alphaOptimizer'],
-    }),
-    ...(f['explore-steps'] !== undefined && { exploreSteps: f['explore-steps'] }),
-    ...(f['warmup-epochs'] !== undefined && { warmupEpochs: f['warmup-epochs'] }),
-    ...(f.tau !== undefined && { tau: f.tau }),
-  });
 }
