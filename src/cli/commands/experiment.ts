@@ -76,8 +76,6 @@ const FLAGS = {
   out: { type: 'string', value: 'DIR', help: 'write results.json, runs.csv and report.md here' },
 } as const;
 
-type ExperimentFlags = ReturnType<typeof parseArgs<typeof FLAGS>>['flags'];
-
 const list = (s: string) =>
   s
     .split(',')
