@@ -63,9 +63,7 @@ export class HeadGpu {
     const f = this.f;
     const [l0, l1] = this.layers;
     const first = f.buffer(4 * rows * l0.R, 'head.z0');
-    const ops = [
-      await f.matmul(x, l0.w, first, { M: rows, N: l0.R, K: l0.Cin, transA: false, transB: true }),
-    ];
+    const ops = [await f.xwt(x, l0.w, first, rows, l0.R, l0.Cin)];
     if (!l1) return { ops, logits: first, rows };
     ops.push(
       await f.op(
@@ -75,9 +73,7 @@ export class HeadGpu {
       ),
     );
     const logits = f.buffer(4 * rows * l1.R, 'head.logits');
-    ops.push(
-      await f.matmul(first, l1.w, logits, { M: rows, N: l1.R, K: l1.Cin, transA: false, transB: true }),
-    );
+    ops.push(await f.xwt(first, l1.w, logits, rows, l1.R, l1.Cin));
     return { ops, logits, hidden: first, rows };
   }
 
@@ -96,22 +92,12 @@ export class HeadGpu {
     const gx = this.f.buffer(4 * fwd.rows * l0.Cin, 'head.gx');
     if (!l1) {
       return {
-        ops: [
-          await this.f.matmul(dz, l0.w, gx, {
-            M: fwd.rows,
-            N: l0.Cin,
-            K: l0.R,
-            transA: false,
-            transB: false,
-          }),
-        ],
+        ops: [await this.f.ab(dz, l0.w, gx, fwd.rows, l0.Cin, l0.R)],
         grad: gx,
       };
     }
     const { ops, grad: dh } = await this.hiddenGrad(fwd, dz);
-    ops.push(
-      await this.f.matmul(dh, l0.w, gx, { M: fwd.rows, N: l0.Cin, K: l0.R, transA: false, transB: false }),
-    );
+    ops.push(await this.f.ab(dh, l0.w, gx, fwd.rows, l0.Cin, l0.R));
     return { ops, grad: gx };
   }
 
@@ -131,9 +117,7 @@ export class HeadGpu {
     const [l0, l1] = this.layers;
     const f = this.f;
     const dh = f.buffer(4 * fwd.rows * l0.R, 'head.dh');
-    const ops = [
-      await f.matmul(dz, l1.w, dh, { M: fwd.rows, N: l1.Cin, K: l1.R, transA: false, transB: false }),
-    ];
+    const ops = [await f.ab(dz, l1.w, dh, fwd.rows, l1.Cin, l1.R)];
     ops.push(
       await f.op(
         reluMaskKernel,

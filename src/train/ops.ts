@@ -7,8 +7,12 @@ import type { Gpu } from '../gpu/device.ts';
 import { type BufferArg, encodeDispatch, makeBindGroup } from '../gpu/dispatch.ts';
 import { foldWorkgroups, type KernelSpec } from '../gpu/kernel.ts';
 import { type MatmulShape, matmulDims, matmulKernel, matmulWorkgroups } from '../gpu/kernels/matmul.wgsl.ts';
+import { smallKKernel, THIN_WG, thinBlocks, thinDims, xwtKernel } from '../gpu/kernels/thin-matmul.wgsl.ts';
 import type { CompiledKernel } from '../gpu/pipelines.ts';
 import { packShape, type ShapeFields, SLOT_BYTES } from './slots.ts';
+
+/** Up to this many rows (a training batch) the thin kernels beat the tiled matmul. */
+const THIN_MAX_ROWS = 64;
 
 export interface Op {
   kernel: CompiledKernel;
@@ -69,6 +73,35 @@ export class OpFactory {
     const dims = this.gpu.upload(new Uint32Array(matmulDims(shape)), UNIFORM, 'matmul.dims');
     this.owned.push(dims);
     return this.op(matmulKernel(shape), { a, b, c, dims }, matmulWorkgroups(shape));
+  }
+
+  /**
+   * out[M][N] = a[M][K] · b[N][K]ᵀ (a dense layer without bias): the register-blocked thin kernel for batch-
+   * sized M, the 64×64-tile matmul for large M (evaluation).
+   */
+  async xwt(a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, M: number, N: number, K: number): Promise<Op> {
+    if (M > THIN_MAX_ROWS) return this.matmul(a, b, out, { M, N, K, transA: false, transB: true });
+    return this.thin(xwtKernel(K % 4 === 0), a, b, out, M, N, K);
+  }
+
+  /** out[M][N] = a[M][K] · b[K][N] (the gradient through a dense layer to its input). */
+  async ab(a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, M: number, N: number, K: number): Promise<Op> {
+    if (M > THIN_MAX_ROWS) return this.matmul(a, b, out, { M, N, K, transA: false, transB: false });
+    return this.thin(smallKKernel(N % 4 === 0), a, b, out, M, N, K);
+  }
+
+  private thin(
+    spec: KernelSpec,
+    a: GPUBuffer,
+    b: GPUBuffer,
+    c: GPUBuffer,
+    M: number,
+    N: number,
+    K: number,
+  ): Promise<Op> {
+    const dims = this.gpu.upload(thinDims(M, N, K), UNIFORM, 'thin.dims');
+    this.owned.push(dims);
+    return this.op(spec, { a, b, c, dims }, Math.ceil(thinBlocks(M, N) / THIN_WG));
   }
 
   /** Release every buffer this factory made. */

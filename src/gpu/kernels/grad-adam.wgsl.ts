@@ -36,16 +36,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let idx = gid.x + gid.y * nwg.x * ${GRAD_ADAM_WG}u;
   let R = shape.R;
   let Cin = shape.Cin;
-  if (idx >= R * (Cin + 1u)) { return; }
-  let r = idx / (Cin + 1u);
-  let c = idx % (Cin + 1u);
-  var grad = 0.0;
-  if (c < Cin) {
+  // Weights first, the R biases after them: only the last workgroup takes the bias path (no divergence
+  // inside the others).
+  if (idx < R * Cin) {
+    let r = idx / Cin;
+    let c = idx % Cin;
+    var grad = 0.0;
     for (var j = 0u; j < shape.B; j++) { grad += g[j * R + r] * inp[j * Cin + c]; }
-    let i = r * Cin + c;
-    let o = adam(w[i], grad, mw[2u * i], mw[2u * i + 1u]);
-    w[i] = o.x; mw[2u * i] = o.y; mw[2u * i + 1u] = o.z;
-  } else {
+    let o = adam(w[idx], grad, mw[2u * idx], mw[2u * idx + 1u]);
+    w[idx] = o.x; mw[2u * idx] = o.y; mw[2u * idx + 1u] = o.z;
+  } else if (idx < R * Cin + R) {
+    let r = idx - R * Cin;
+    var grad = 0.0;
     for (var j = 0u; j < shape.B; j++) { grad += g[j * R + r]; }
     let o = adam(b[r], grad, mb[2u * r], mb[2u * r + 1u]);
     b[r] = o.x; mb[2u * r] = o.y; mb[2u * r + 1u] = o.z;

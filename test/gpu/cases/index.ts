@@ -3,6 +3,7 @@ import type { GpuCase } from '../harness.ts';
 import { augmentAllCases } from './augment-all.case.ts';
 import { infraCases } from './infra.case.ts';
 import { matmulCases } from './matmul.case.ts';
+import { thinMatmulCases } from './thin-matmul.case.ts';
 import { trainFdCases } from './train-fd.case.ts';
 import { trainKernelCases } from './train-kernels.case.ts';
 import { trainRunCases } from './train-run.case.ts';
@@ -10,6 +11,7 @@ import { trainRunCases } from './train-run.case.ts';
 export const allGpuCases: GpuCase[] = [
   ...infraCases,
   ...matmulCases,
+  ...thinMatmulCases,
   ...trainKernelCases,
   ...trainFdCases,
   ...trainRunCases,

@@ -373,11 +373,17 @@ export const trainKernelCases: GpuCase[] = [
           await f.op(alphaStepKernel, { ...bufs, shape }, Math.ceil((C * S) / 64)),
         ]);
         const wantDzs = new Float64Array(B * S);
+        const magDzs = new Float64Array(B * S); // Σ|terms|: the scale of fp32 summation error
         for (let j = 0; j < B; j++)
           for (let s = 0; s < S; s++)
-            for (let d = 0; d < D; d++) wantDzs[j * S + s] += gx[j * D + d] * xsData[(j * S + s) * D + d];
-        assertClose(`seed ${seed} ∂L/∂z`, await gpu.readF32(dzs, B * S), wantDzs, { rtol: 1e-5, atol: 1e-5 });
-        const { grad, present } = alphaGrad(z, wantDzs, y, B, C, S, cfg.tau);
+            for (let d = 0; d < D; d++) {
+              wantDzs[j * S + s] += gx[j * D + d] * xsData[(j * S + s) * D + d];
+              magDzs[j * S + s] += Math.abs(gx[j * D + d] * xsData[(j * S + s) * D + d]);
+            }
+        const gotDzs = await gpu.readF32(dzs, B * S);
+        assertClose(`seed ${seed} ∂L/∂z`, gotDzs, wantDzs, { rtol: 1e-6, atol: 1e-7, scale: magDzs });
+        // The α step is checked on the GPU's own ∂L/∂z, so its tolerance measures only the step itself.
+        const { grad, present } = alphaGrad(z, gotDzs, y, B, C, S, cfg.tau);
         const want = Float64Array.from(alpha);
         const wantT = Uint32Array.from(at);
         for (let k = 0; k < C * S; k++) {
@@ -386,14 +392,19 @@ export const trainKernelCases: GpuCase[] = [
             want[k] -= cfg.alphaLr * grad[k];
             continue;
           }
+          // The GPU gets β as float32 (0.999 → 0.99900001…); the oracle uses the same values, since
+          // 1 − β₂ differs by 1.3e-5 relative between the two and Adam passes that on.
+          const [b1, b2] = [Math.fround(cfg.beta1), Math.fround(cfg.beta2)];
           const t = ++wantT[k];
-          const m = cfg.beta1 * am[2 * k] + (1 - cfg.beta1) * grad[k];
-          const v = cfg.beta2 * am[2 * k + 1] + (1 - cfg.beta2) * grad[k] ** 2;
-          want[k] -=
-            (cfg.alphaLr * (m / (1 - cfg.beta1 ** t))) / (Math.sqrt(v / (1 - cfg.beta2 ** t)) + cfg.eps);
+          const m = b1 * am[2 * k] + (1 - b1) * grad[k];
+          const v = b2 * am[2 * k + 1] + (1 - b2) * grad[k] ** 2;
+          want[k] -= (cfg.alphaLr * (m / (1 - b1 ** t))) / (Math.sqrt(v / (1 - b2 ** t)) + cfg.eps);
         }
         const got = await gpu.readF32(bufs.alpha, C * S);
-        const e = assertClose(`seed ${seed} ${optimizer} α`, got, want, { rtol: 1e-4, atol: 1e-5 });
+        // Sparse Adam computes its bias corrections 1 − β^t on the GPU with WGSL pow (f32, a few ulp):
+        // 1 − 0.999^t for small t loses up to ~5e-5 relative, which Adam passes on at half strength.
+        const tol = optimizer === 'adam' ? { rtol: 5e-4, atol: 1e-5 } : { rtol: 1e-4, atol: 1e-5 };
+        const e = assertClose(`seed ${seed} ${optimizer} α`, got, want, tol);
         for (let k = (C - 2) * S; k < C * S; k++) assert(got[k] === alpha[k], `absent class moved: α[${k}]`);
         if (optimizer === 'adam') {
           const gotT = new Uint32Array(await gpu.read(bufs.at, 4 * C * S));
