@@ -8,10 +8,7 @@
  * and JSON (steps/s, dispatches per step, ratios) and checks that the three did the same work (final α).
  *
  *   node_modules/.bin/deno run -A --no-check bench/train-bench.ts [--quick] [--json out.json]
- *        [--only name,name] [--epochs N] [--trials N] [--skip-cpu] [--no-candidates] [--tfjs-submit-batch N]
- *
- * An extra row, "ours+candidates", runs the same engine with the kernels proposed in
- * bench/kernel-candidates.ts swapped in for the linear head (bench/candidate-head.ts; not in src).
+ *        [--only name,name] [--epochs N] [--trials N] [--skip-cpu] [--tfjs-submit-batch N]
  *
  * Figures from software adapters (lavapipe, SwiftShader) size things; they are not performance claims.
  */
@@ -41,7 +38,6 @@ const { stepsPerEpoch } = await import('../src/train/schedule.ts');
 const { randomBank } = await import('../test/support/random-bank.ts');
 const { TfjsSearch, setTfjsFlag, tfjsWebgpuReady } = await import('./tfjs-search.ts');
 const { cpuInfo, debianPackageVersion, loadAverage } = await import('./system.ts');
-const { installCandidateHead } = await import('./candidate-head.ts');
 
 type TrainConfig = import('../src/train/config.ts').TrainConfig;
 type FeatureBank = import('../src/train/bank.ts').FeatureBank;
@@ -71,7 +67,7 @@ const WORKLOADS: Workload[] = [
 
 interface Row {
   workload: string;
-  impl: 'ours' | 'ours+candidates' | 'tfjs-webgpu' | 'cpu-f32';
+  impl: 'ours' | 'tfjs-webgpu' | 'cpu-f32';
   label: string;
   steps: number;
   /** Median over the trials. */
@@ -106,7 +102,6 @@ const only = arg('--only')?.split(',');
 const epochs = Number(arg('--epochs') ?? (quick ? 1 : 4));
 const jsonPath = arg('--json');
 const trials = Number(arg('--trials') ?? (quick ? 1 : 3));
-const withCandidates = !Deno.args.includes('--no-candidates');
 const SEED = 7;
 
 const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -190,27 +185,16 @@ for (const w of WORKLOADS) {
     warm.release();
   };
   await warmUp();
-  const candidates = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const uninstall = installCandidateHead();
-    try {
-      return await fn();
-    } finally {
-      uninstall();
-    }
-  };
-  if (withCandidates) await candidates(warmUp);
   const tfjs = new TfjsSearch(bank, cfg);
   await tfjs.upload();
   await tfjs.run({ ...cfg, epochs: 1 });
 
   // Trials interleaved (ours, tfjs, cpu, ours, …) so load from other processes hits all three alike.
   const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
-  const candRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
   const tfjsRuns: Awaited<ReturnType<typeof tfjs.run>>[] = [];
   const cpuRuns: ReturnType<typeof runCpu>[] = [];
   for (let t = 0; t < trials; t++) {
     oursRuns.push(await runOurs(bank, cfg));
-    if (withCandidates) candRuns.push(await candidates(() => runOurs(bank, cfg)));
     tfjsRuns.push(await tfjs.run(cfg));
     if (!skipCpu) cpuRuns.push(runCpu(bank, cfg));
   }
@@ -251,36 +235,6 @@ for (const w of WORKLOADS) {
     console.log(
       `  note: engine.stats counted ${ours.stats.dispatches} dispatches, the wrapper ${ours.counts.dispatches}`,
     );
-
-  if (candRuns.length) {
-    const cand = candRuns.at(-1)!;
-    const candSeconds = median(candRuns.map((r) => r.seconds));
-    const candRate = cand.stats.steps / candSeconds;
-    rows.push({
-      workload: w.name,
-      impl: 'ours+candidates',
-      label: 'ours + kernels proposed in bench/kernel-candidates.ts (not in src)',
-      steps: cand.stats.steps,
-      seconds: candSeconds,
-      secondsPerTrial: candRuns.map((r) => r.seconds),
-      stepsPerSecond: candRate,
-      dispatchesPerStep: cand.counts.dispatches / cand.stats.steps,
-      dispatchesPerStepByKind: {
-        exploit: cand.perKind.exploit ?? Number.NaN,
-        explore: cand.perKind.explore ?? Number.NaN,
-      },
-      submitsPerStep: cand.counts.submits / cand.stats.steps,
-      bindGroupsPerStep: cand.counts.bindGroups / cand.stats.steps,
-      writeBuffersPerStep: cand.counts.writeBuffers / cand.stats.steps,
-      hostMsPerStep: null,
-      readbacksDuringRun: cand.counts.readbacks,
-      oursSpeedup: oursRate / candRate,
-      alphaMaxAbsDiffVsOurs: maxAbsDiff(cand.out.alpha, ours.out.alpha),
-      alphaMaxAbs: maxAbs(cand.out.alpha),
-      finalTrainLoss: cand.out.trainLoss[last],
-      finalValidLoss: cand.out.validLoss[last],
-    });
-  }
 
   const tj = tfjsRuns.at(-1)!;
   const tjSeconds = median(tfjsRuns.map((r) => r.seconds));
@@ -390,20 +344,13 @@ const summary = WORKLOADS.filter((w) => !only || only.includes(w.name)).map((w) 
     workload: w.name,
     oursOverTfjs: tj?.oursSpeedup ?? null,
     oursOverCpu: cpu?.oursSpeedup ?? null,
-    candidatesOverTfjs: (() => {
-      const c = r.find((x) => x.impl === 'ours+candidates');
-      return c && tj ? c.stepsPerSecond / tj.stepsPerSecond : null;
-    })(),
     target3xMet: tj ? tj.oursSpeedup >= 3 : null,
   };
 });
 console.log('\nours ÷ tfjs-webgpu (target ≥ 3×):');
 for (const s of summary)
   console.log(
-    `  ${s.workload}: ${fmt(s.oursOverTfjs, 2)}× vs tfjs, ${fmt(s.oursOverCpu, 2)}× vs CPU f32 — target ${s.target3xMet ? 'met' : 'NOT met'}` +
-      (s.candidatesOverTfjs === null
-        ? ''
-        : `; with the candidate kernels ${fmt(s.candidatesOverTfjs, 2)}× vs tfjs`),
+    `  ${s.workload}: ${fmt(s.oursOverTfjs, 2)}× vs tfjs, ${fmt(s.oursOverCpu, 2)}× vs CPU f32 — target ${s.target3xMet ? 'met' : 'NOT met'}`,
   );
 meta.loadAverageAtEnd = loadAverage();
 console.log(`load average (1/5/15 min): start ${meta.loadAverageAtStart}, end ${meta.loadAverageAtEnd}`);

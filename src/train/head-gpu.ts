@@ -3,7 +3,7 @@
  * forward pass, its θ update and its input gradient (for α). Linear: logits = x·Wᵀ; MLP: h = relu(x·W₁ᵀ + b₁),
  * logits = h·W₂ᵀ. The last layer's bias is added by the consumers (softmax-CE, argmax).
  */
-import { GRAD_ADAM_WG, gradAdamKernel } from '../gpu/kernels/grad-adam.wgsl.ts';
+import { GRAD_ADAM_WG, gradAdamFor, gradAdamInvocations } from '../gpu/kernels/grad-adam.wgsl.ts';
 import { biasReluKernel, RELU_WG, reluMaskKernel } from '../gpu/kernels/relu.wgsl.ts';
 import type { DenseParams } from './head-init.ts';
 import type { Op, OpFactory } from './ops.ts';
@@ -131,9 +131,9 @@ export class HeadGpu {
   private adam(l: LayerGpu, g: GPUBuffer, inp: GPUBuffer, rows: number): Promise<Op> {
     const shape = this.f.shape({ B: rows, R: l.R, Cin: l.Cin });
     return this.f.op(
-      gradAdamKernel,
+      gradAdamFor(l.Cin),
       { w: l.w, b: l.b, mw: l.mw, mb: l.mb, g, inp, shape },
-      Math.ceil((l.R * (l.Cin + 1)) / GRAD_ADAM_WG),
+      Math.ceil(gradAdamInvocations(l.R, l.Cin) / GRAD_ADAM_WG),
     );
   }
 }
