@@ -1,4 +1,5 @@
 /** The training-engine flags shared by `search` and `experiment`, and the TrainConfig they make. */
+import { ConfigError } from '../core/errors.ts';
 import { resolveTrainConfig, type TrainConfig } from '../train/config.ts';
 import type { Flags } from './args.ts';
 
@@ -30,6 +31,11 @@ export const TRAIN_FLAGS = {
     help: 'policy steps per head step during the search (default 1)',
   },
   tau: { type: 'number', value: 'X', help: 'Gumbel-softmax temperature (default 1)' },
+  'exploration-loss': {
+    type: 'string',
+    value: 'balanced|plain',
+    help: "the policy's loss: class prior taken out of the logits (balanced, default) or the paper's plain cross-entropy",
+  },
 } as const;
 
 /** The config from parsed flags (anything absent keeps its default); `seed` is passed by the caller. */
@@ -48,6 +54,14 @@ export function trainConfigFrom(f: Flags<typeof TRAIN_FLAGS>, extra: Partial<Tra
     ...(f['explore-steps'] !== undefined && { exploreSteps: f['explore-steps'] }),
     ...(f['warmup-epochs'] !== undefined && { warmupEpochs: f['warmup-epochs'] }),
     ...(f.tau !== undefined && { tau: f.tau }),
+    ...(f['exploration-loss'] !== undefined && {
+      balancedExploration: explorationLoss(f['exploration-loss']),
+    }),
     ...extra,
   });
+}
+
+function explorationLoss(v: string): boolean {
+  if (v === 'balanced' || v === 'plain') return v === 'balanced';
+  throw new ConfigError(`--exploration-loss must be 'balanced' or 'plain', got '${v}'`);
 }

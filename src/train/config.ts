@@ -27,6 +27,11 @@ export interface TrainConfig {
   exploreSteps: number;
   /** Gumbel-softmax temperature τ. */
   tau: number;
+  /**
+   * Exploration loss with the class prior of D_train taken out of the logits (logit adjustment), so a
+   * class the head over-predicts cannot look well served by another class's images.
+   */
+  balancedExploration: boolean;
   alphaOptimizer: 'adam' | 'sgd';
   alphaLr: number;
   seed: number;
@@ -46,6 +51,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   warmupEpochs: 0,
   exploreSteps: 1,
   tau: 1,
+  balancedExploration: true,
   alphaOptimizer: 'adam',
   alphaLr: 0.05,
   seed: 0,

@@ -20,6 +20,7 @@ import { HeadGpu } from './head-gpu.ts';
 import { type DenseParams, initHead } from './head-init.ts';
 import { logitsFromProbs } from './methods.ts';
 import { encodeOps, type Op, OpFactory } from './ops.ts';
+import { logPriorAdjust } from './reference-math.ts';
 import { finalSchedule, lossSlots, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
 import { packStep, SLOT_BYTES } from './slots.ts';
 
@@ -60,6 +61,9 @@ export class TrainEngine {
   private readonly slab: GPUBuffer;
   private readonly C: number;
   private readonly loss: GPUBuffer;
+  /** Logit adjustments of the softmax-CE: none for θ steps; −log prior of D_train for a balanced α loss. */
+  private readonly noAdjust: GPUBuffer;
+  private readonly exploreAdjust: GPUBuffer;
 
   private constructor(
     readonly gpu: Gpu,
@@ -73,6 +77,18 @@ export class TrainEngine {
     this.slab = gpu.pool.acquire(STEPS_PER_SUBMIT * SLOT_BYTES, UNIFORM, 'train.slab');
     this.f = new OpFactory(gpu, this.slab);
     this.loss = this.zeros(lossSlots(cfg), 'train.loss');
+    this.noAdjust = this.zeros(this.C, 'train.no-adjust');
+    const { labels, split } = bankGpu.bank;
+    this.exploreAdjust = cfg.balancedExploration
+      ? this.f.buffer(4 * this.C, 'train.explore-adjust')
+      : this.noAdjust;
+    if (cfg.balancedExploration) {
+      gpu.device.queue.writeBuffer(
+        this.exploreAdjust,
+        0,
+        Float32Array.from(logPriorAdjust(labels, split.train, this.C)),
+      );
+    }
   }
 
   static create(gpu: Gpu, bank: FeatureBank, cfg: TrainConfig, opts: EngineOptions = {}): TrainEngine {
@@ -131,7 +147,15 @@ export class TrainEngine {
     ops.push(
       await this.f.op(
         softmaxCeKernel,
-        { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape(pool) },
+        {
+          logits: fwd.logits,
+          bias: head.outputBias,
+          adjust: this.noAdjust,
+          y,
+          dz,
+          loss: this.loss,
+          shape: this.shape(pool),
+        },
         [1, 1, 1],
       ),
     );
@@ -171,7 +195,15 @@ export class TrainEngine {
     ops.push(
       await this.f.op(
         softmaxCeKernel,
-        { logits: fwd.logits, bias: head.outputBias, y, dz, loss: this.loss, shape: this.shape('valid') },
+        {
+          logits: fwd.logits,
+          bias: head.outputBias,
+          adjust: this.exploreAdjust,
+          y,
+          dz,
+          loss: this.loss,
+          shape: this.shape('valid'),
+        },
         [1, 1, 1],
       ),
     );

@@ -53,7 +53,7 @@ export function gumbelSoftmaxJacobian(z: readonly number[], tau: number): number
   return z.map((zs, s) => z.map((zi, i) => (zs * ((s === i ? 1 : 0) - zi)) / tau));
 }
 
-/** Softmax cross-entropy of a batch: summed loss and dZ = (softmax − onehot)/B. */
+/** Softmax cross-entropy of a batch: summed loss and dZ = (softmax − onehot)/B; `adjust` is added to the logits. */
 export function softmaxCE(
   logits: ArrayLike<number>,
   bias: ArrayLike<number>,
@@ -61,20 +61,28 @@ export function softmaxCE(
   B: number,
   C: number,
   Arr: VecCtor = Float64Array,
+  adjust?: ArrayLike<number>,
 ) {
   const dz = new Arr(B * C);
+  const z = (r: number, c: number) => logits[r * C + c] + bias[c] + (adjust ? adjust[c] : 0);
   let loss = 0;
   for (let r = 0; r < B; r++) {
     let mx = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) mx = Math.max(mx, logits[r * C + c] + bias[c]);
+    for (let c = 0; c < C; c++) mx = Math.max(mx, z(r, c));
     let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(logits[r * C + c] + bias[c] - mx);
+    for (let c = 0; c < C; c++) s += Math.exp(z(r, c) - mx);
     const lse = mx + Math.log(s);
-    for (let c = 0; c < C; c++)
-      dz[r * C + c] = (Math.exp(logits[r * C + c] + bias[c] - lse) - (c === y[r] ? 1 : 0)) / B;
-    loss += lse - (logits[r * C + y[r]] + bias[y[r]]);
+    for (let c = 0; c < C; c++) dz[r * C + c] = (Math.exp(z(r, c) - lse) - (c === y[r] ? 1 : 0)) / B;
+    loss += lse - z(r, y[r]);
   }
   return { loss, dz };
+}
+
+/** −log of each class's share of `pool` (the logit adjustment of a class-balanced loss). */
+export function logPriorAdjust(labels: ArrayLike<number>, pool: readonly number[], C: number): Float64Array {
+  const counts = new Float64Array(C);
+  for (const n of pool) counts[labels[n]]++;
+  return Float64Array.from(counts, (k) => -Math.log(Math.max(k, 1) / pool.length));
 }
 
 /** out[M][R] = x[M][Cin] · Wᵀ (+ b when given). */

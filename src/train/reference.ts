@@ -18,6 +18,7 @@ import {
   drawSample,
   gumbelArgmax,
   gumbelSoftmax,
+  logPriorAdjust,
   planContext,
   softmaxCE,
   sourceNoise,
@@ -39,6 +40,8 @@ export class ReferenceTrainer {
   readonly C: number;
   private readonly pools: Record<PoolName, number[]>;
   private readonly hyper: AdamHyper;
+  /** Added to the logits of the exploration loss: −log prior of D_train when the loss is class-balanced. */
+  private readonly exploreAdjust?: Float64Array;
 
   constructor(
     readonly bank: FeatureBank,
@@ -48,6 +51,7 @@ export class ReferenceTrainer {
     this.C = bank.classes.length;
     const { train, valid } = bank.split;
     this.pools = { train, valid, all: [...train, ...valid] };
+    if (cfg.balancedExploration) this.exploreAdjust = logPriorAdjust(bank.labels, train, this.C);
     this.hyper = {
       lr: cfg.lr,
       beta1: cfg.beta1,
@@ -181,8 +185,8 @@ export class ReferenceTrainer {
     const { xmix, y } = this.mixBatch(alpha, plan);
     const fwd = this.forward(layers, xmix, this.cfg.batchSize);
     return (
-      softmaxCE(fwd.logits, layers.at(-1)!.b, y, this.cfg.batchSize, this.C, this.Arr).loss /
-      this.cfg.batchSize
+      softmaxCE(fwd.logits, layers.at(-1)!.b, y, this.cfg.batchSize, this.C, this.Arr, this.exploreAdjust)
+        .loss / this.cfg.batchSize
     );
   }
 
@@ -193,7 +197,7 @@ export class ReferenceTrainer {
     const C = this.C;
     const { xs, xmix, z, y } = this.mixBatch(alpha, plan);
     const fwd = this.forward(layers, xmix, B);
-    const { loss, dz } = softmaxCE(fwd.logits, layers.at(-1)!.b, y, B, C, this.Arr);
+    const { loss, dz } = softmaxCE(fwd.logits, layers.at(-1)!.b, y, B, C, this.Arr, this.exploreAdjust);
     const [l0, l1] = layers;
     const gIn = l1 ? this.hiddenGrad(layers, fwd.hidden!, dz, B) : dz;
     const gx = denseBackInput(gIn, l0.w, B, l0.R, l0.Cin, this.Arr);

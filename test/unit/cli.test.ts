@@ -95,6 +95,14 @@ describe('runCli', () => {
     expect(io2.err_).toContain('--out DIR is required');
   });
 
+  it('search refuses an unknown --exploration-loss before touching the bank', async () => {
+    const io = recorder();
+    expect(
+      await runCli(['search', '--bank', 'x', '--out', 'y', '--exploration-loss', 'fancy'], io, '0'),
+    ).toBe(EXIT.FAILURE);
+    expect(io.err_).toContain("--exploration-loss must be 'balanced' or 'plain', got 'fancy'");
+  });
+
   it('a bad flag names the flag and the command, exit 64', async () => {
     const io = recorder();
     expect(await runCli(['doctor', '--bogus'], io, '0')).toBe(EXIT.USAGE);

@@ -27,11 +27,15 @@ function expectClose(analytic: number, numeric: number, what: string) {
     throw new Error(`${what}: analytic ${analytic} vs finite difference ${numeric}`);
 }
 
-for (const head of ['linear', 'mlp'] as const) {
-  describe(`finite differences, ${head} head`, () => {
+for (const [head, balancedExploration] of [
+  ['linear', false],
+  ['mlp', false],
+  ['linear', true],
+] as const) {
+  describe(`finite differences, ${head} head${balancedExploration ? ', class-balanced exploration loss' : ''}`, () => {
     const seed = (Math.random() * 2 ** 32) >>> 0; // fresh inputs every run; printed on failure
     const bank = randomBank(seed, { N: 30, S: 3, K: 2, D: 7, C: 4 });
-    const cfg = resolveTrainConfig({ head, hidden: 5, batchSize: 6, epochs: 1, seed });
+    const cfg = resolveTrainConfig({ head, hidden: 5, batchSize: 6, epochs: 1, seed, balancedExploration });
     const ref = new ReferenceTrainer(bank, cfg);
     const plans = [...searchSchedule(cfg, ref.sizes)];
     const exploitPlan = plans.find((p) => p.kind === 'exploit')!;

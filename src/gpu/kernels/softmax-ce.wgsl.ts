@@ -1,6 +1,7 @@
 /**
  * Softmax cross-entropy over a batch in one workgroup, one invocation per row (the batch is small; a row
- * at a time with tree reductions cost ~20 barriers per row). Per row: logits + bias, log-sum-exp with the
+ * at a time with tree reductions cost ~20 barriers per row). `adjust` is added to every row's logits: zeros
+ * for θ steps, −log(class prior) for a class-balanced exploration loss. Per row: logits + bias, log-sum-exp with the
  * row max subtracted, loss, and dZ = (softmax − onehot(y)) / B. The batch's summed loss is added to
  * loss[step.lossSlot] through a fixed-order tree, so runs stay bit-identical.
  */
@@ -14,6 +15,7 @@ export const softmaxCeKernel: KernelSpec = {
   bindings: [
     { name: 'logits', kind: 'read', type: 'array<f32>' },
     { name: 'bias', kind: 'read', type: 'array<f32>' },
+    { name: 'adjust', kind: 'read', type: 'array<f32>' },
     { name: 'y', kind: 'read', type: 'array<u32>' },
     { name: 'dz', kind: 'rw', type: 'array<f32>' },
     { name: 'loss', kind: 'rw', type: 'array<f32>' },
@@ -29,16 +31,16 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   var total = 0.0;
   for (var r = lid.x; r < shape.B; r += 256u) {
     var mx = -3.4e38;
-    for (var c = 0u; c < C; c++) { mx = max(mx, logits[r * C + c] + bias[c]); }
+    for (var c = 0u; c < C; c++) { mx = max(mx, logits[r * C + c] + bias[c] + adjust[c]); }
     var s = 0.0;
-    for (var c = 0u; c < C; c++) { s += exp(logits[r * C + c] + bias[c] - mx); }
+    for (var c = 0u; c < C; c++) { s += exp(logits[r * C + c] + bias[c] + adjust[c] - mx); }
     let lse = mx + log(s);
     let label = y[r];
     for (var c = 0u; c < C; c++) {
-      let p = exp(logits[r * C + c] + bias[c] - lse);
+      let p = exp(logits[r * C + c] + bias[c] + adjust[c] - lse);
       dz[r * C + c] = (p - select(0.0, 1.0, c == label)) * invB;
     }
-    total += lse - (logits[r * C + label] + bias[label]);
+    total += lse - (logits[r * C + label] + bias[label] + adjust[label]);
   }
   red[lid.x] = total;
   workgroupBarrier();

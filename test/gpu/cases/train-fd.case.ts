@@ -14,6 +14,7 @@ import { HeadGpu } from '../../../src/train/head-gpu.ts';
 import { initHead } from '../../../src/train/head-init.ts';
 import { encodeOps, type Op, OpFactory } from '../../../src/train/ops.ts';
 import { ReferenceTrainer, type RefLayer } from '../../../src/train/reference.ts';
+import { logPriorAdjust } from '../../../src/train/reference-math.ts';
 import type { StepPlan } from '../../../src/train/schedule.ts';
 import { packStep, SLOT_BYTES } from '../../../src/train/slots.ts';
 import { randomBank } from '../../support/random-bank.ts';
@@ -88,7 +89,15 @@ async function thetaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
   const loss = put(f, new Float32Array(1));
   const ce = await f.op(
     softmaxCeKernel,
-    { logits: fwd.logits, bias: gpuHead.outputBias, y: put(f, y), dz, loss, shape: f.shape({ B, C }) },
+    {
+      logits: fwd.logits,
+      bias: gpuHead.outputBias,
+      adjust: put(f, new Float32Array(C)),
+      y: put(f, y),
+      dz,
+      loss,
+      shape: f.shape({ B, C }),
+    },
     [1, 1, 1],
   );
   submit(gpu, [...fwd.ops, ce, ...(await gpuHead.update(xb, fwd, dz))]);
@@ -135,6 +144,7 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
     hidden: 6,
     batchSize: B,
     seed,
+    balancedExploration: true, // the FD also checks the logit-adjusted loss
     alphaOptimizer: 'sgd',
     alphaLr: 1,
     tau: 0.9,
@@ -178,7 +188,15 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
   const dz = f.buffer(4 * B * 4, 'dz');
   const ce = await f.op(
     softmaxCeKernel,
-    { logits: fwd.logits, bias: gpuHead.outputBias, y, dz, loss: put(f, new Float32Array(1)), shape },
+    {
+      logits: fwd.logits,
+      bias: gpuHead.outputBias,
+      adjust: put(f, Float32Array.from(logPriorAdjust(bank.labels, bank.split.train, 4))),
+      y,
+      dz,
+      loss: put(f, new Float32Array(1)),
+      shape,
+    },
     [1, 1, 1],
   );
   const gx = await gpuHead.inputGrad(fwd, dz);

@@ -139,7 +139,7 @@ async function gradAdamCheck(gpu: Gpu, log: (m: string) => void, Cin: number): P
 
 export const trainKernelCases: GpuCase[] = [
   {
-    name: 'softmax-CE kernel: loss and dZ = (softmax − onehot)/B match float64 (C > workgroup size)',
+    name: 'softmax-CE kernel: loss and dZ = (softmax − onehot)/B match float64 (logit adjustment, C > workgroup size)',
     async run(gpu, log) {
       const seed = freshSeed();
       const rng = new Rng(seed);
@@ -150,16 +150,18 @@ export const trainKernelCases: GpuCase[] = [
       const logits = normals(rng, B * C, 4);
       const bias = normals(rng, C);
       const y = Uint32Array.from({ length: B }, () => rng.int(C));
+      const adjust = normals(rng, C); // e.g. −log prior for the balanced exploration loss
       const loss = new Float32Array([0, 0, 1.5, 0]);
       const bufs = {
         logits: put(f, logits),
         bias: put(f, bias),
+        adjust: put(f, adjust),
         y: put(f, y),
         dz: put(f, poison(B * C)),
         loss: put(f, loss),
       };
       run(gpu, [await f.op(softmaxCeKernel, { ...bufs, shape: f.shape({ B, C }) }, [1, 1, 1])]);
-      const want = softmaxCE(logits, bias, y, B, C);
+      const want = softmaxCE(logits, bias, y, B, C, Float64Array, adjust);
       const e = assertClose(`seed ${seed} dz`, await gpu.readF32(bufs.dz, B * C), want.dz, {
         rtol: 1e-5,
         atol: 1e-7,

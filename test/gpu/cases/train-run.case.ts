@@ -94,6 +94,10 @@ export const trainRunCases: GpuCase[] = [
     run: (g, l) => compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2 }),
   },
   {
+    name: 'engine with the class-balanced (logit-adjusted) exploration loss matches the float64 reference',
+    run: (g, l) => compare(g, l, { balancedExploration: true }),
+  },
+  {
     name: 'engine with a real-images warm-up epoch matches the float64 reference',
     run: (g, l) => compare(g, l, { epochs: 3, warmupEpochs: 1 }),
   },
