@@ -34,7 +34,7 @@ export const TRAIN_FLAGS = {
   'exploration-loss': {
     type: 'string',
     value: 'balanced|plain',
-    help: "the policy's loss: class prior taken out of the logits (balanced, default) or the paper's plain cross-entropy",
+    help: "the policy's loss: the paper's plain cross-entropy (plain, default) or with the class prior taken out of the logits (balanced)",
   },
 } as const;
 

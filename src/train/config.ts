@@ -51,7 +51,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   warmupEpochs: 0,
   exploreSteps: 1,
   tau: 1,
-  balancedExploration: true,
+  balancedExploration: false,
   alphaOptimizer: 'adam',
   alphaLr: 0.05,
   seed: 0,
