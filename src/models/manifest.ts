@@ -6,7 +6,7 @@
 import { ConfigError } from '../core/errors.ts';
 import { DTYPES, type ValueSpec } from '../ort/types.ts';
 
-export type Task = 'embedder' | 'backbone' | 'captioner';
+export type Task = 'embedder' | 'backbone' | 'captioner' | 'img2img';
 
 /** Hub repo at a revision, a base URL, or a folder the user points at (files read in place). */
 export type Source = { hub: string; revision: string } | { url: string } | { local: string };
@@ -58,6 +58,21 @@ export interface CaptionerSettings {
   maxNewTokens: number;
 }
 
+/** Stable Diffusion img2img (src/stages/img2img): roles textEncoder, unet, vaeEncoder, vaeDecoder. */
+export interface Img2ImgManifestSettings {
+  /** The contents of diffusers' scheduler/scheduler_config.json (copied in, so nothing extra to fetch). */
+  scheduler: Record<string, unknown>;
+  /** Model resolution (multiples of 8): 512 for SD v1.x and SD-Turbo. */
+  width: number;
+  height: number;
+  vaeScale?: number;
+  /** Defaults for generate(): steps, guidance (SD-Turbo: 1–4 steps, no guidance). */
+  steps?: number;
+  guidance?: number;
+  /** Largest single weight buffer in bytes, checked against the GPU's limits before loading. */
+  largestBuffer?: number;
+}
+
 export interface ModelManifest {
   id: string;
   task: Task;
@@ -75,6 +90,7 @@ export interface ModelManifest {
   embedder?: EmbedderSettings;
   backbone?: BackboneSettings;
   captioner?: CaptionerSettings;
+  img2img?: Img2ImgManifestSettings;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -88,7 +104,8 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
   if (!isObj(json)) fail('must be a JSON object');
   const m = json as unknown as ModelManifest;
   if (typeof m.id !== 'string' || !/^[\w.-]+$/.test(m.id)) fail('id must be letters, digits, . _ -');
-  if (!['embedder', 'backbone', 'captioner'].includes(m.task)) fail(`task '${m.task}' is not known`);
+  if (!['embedder', 'backbone', 'captioner', 'img2img'].includes(m.task))
+    fail(`task '${m.task}' is not known`);
   const s = m.source as Record<string, unknown>;
   if (!isObj(s) || !(typeof s.hub === 'string' || typeof s.url === 'string' || typeof s.local === 'string')) {
     fail('source needs one of hub (+ revision), url or local');
