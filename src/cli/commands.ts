@@ -6,6 +6,7 @@
 import type { Command } from './command.ts';
 import { makeDoctor } from './commands/doctor.ts';
 import { makeExperiment } from './commands/experiment.ts';
+import { makeFixtures } from './commands/fixtures.ts';
 import { placeholder } from './commands/placeholder.ts';
 import { makeSearch } from './commands/search.ts';
 
@@ -17,11 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
     'Run the whole AutoGenDA pipeline on a dataset folder, headless',
     'issue: headless pipeline run',
   ),
-  fixtures: placeholder(
-    'fixtures',
-    'Generate the test fixtures (tiny ONNX graphs, sample datasets)',
-    'issue: test fixtures',
-  ),
+  fixtures: makeFixtures(),
   experiment: makeExperiment(),
   bench: placeholder(
     'bench',
