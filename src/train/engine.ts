@@ -121,6 +121,31 @@ export class TrainEngine {
     });
   }
 
+  /** Head forward on a batch, then softmax-CE (with the given logit adjustment) into dZ and the loss. */
+  private async forwardLoss(
+    head: HeadGpu,
+    x: GPUBuffer,
+    y: GPUBuffer,
+    adjust: GPUBuffer,
+    pool: PoolName,
+    label: string,
+  ) {
+    const B = this.cfg.batchSize;
+    const fwd = await head.forward(x, B);
+    const dz = this.f.buffer(4 * B * this.C, `${label}.dz`);
+    const bufs = {
+      logits: fwd.logits,
+      bias: head.outputBias,
+      adjust,
+      y,
+      dz,
+      loss: this.loss,
+      shape: this.shape(pool),
+    };
+    const ops = [...fwd.ops, await this.f.op(softmaxCeKernel, bufs, [1, 1, 1])];
+    return { fwd, dz, ops };
+  }
+
   /** θ step: gather (per chunk) → forward → softmax-CE → fused gradient + Adam. */
   private async exploitOps(pool: PoolName, head: HeadGpu, alpha: GPUBuffer): Promise<Op[]> {
     const B = this.cfg.batchSize;
@@ -141,24 +166,8 @@ export class TrainEngine {
       };
       ops.push(await this.f.op(gatherKernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
     }
-    const fwd = await head.forward(x, B);
-    const dz = this.f.buffer(4 * B * this.C, 'exploit.dz');
-    ops.push(...fwd.ops);
-    ops.push(
-      await this.f.op(
-        softmaxCeKernel,
-        {
-          logits: fwd.logits,
-          bias: head.outputBias,
-          adjust: this.noAdjust,
-          y,
-          dz,
-          loss: this.loss,
-          shape: this.shape(pool),
-        },
-        [1, 1, 1],
-      ),
-    );
+    const { fwd, dz, ops: lossOps } = await this.forwardLoss(head, x, y, this.noAdjust, pool, 'exploit');
+    ops.push(...lossOps);
     ops.push(...(await head.update(x, fwd, dz)));
     return ops;
   }
@@ -189,24 +198,12 @@ export class TrainEngine {
       };
       ops.push(await this.f.op(mixKernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
     }
-    const fwd = await head.forward(xmix, B);
-    const dz = this.f.buffer(4 * B * this.C, 'explore.dz');
-    ops.push(...fwd.ops);
-    ops.push(
-      await this.f.op(
-        softmaxCeKernel,
-        {
-          logits: fwd.logits,
-          bias: head.outputBias,
-          adjust: this.exploreAdjust,
-          y,
-          dz,
-          loss: this.loss,
-          shape: this.shape('valid'),
-        },
-        [1, 1, 1],
-      ),
-    );
+    const {
+      fwd,
+      dz,
+      ops: lossOps,
+    } = await this.forwardLoss(head, xmix, y, this.exploreAdjust, 'valid', 'explore');
+    ops.push(...lossOps);
     const gx = await head.inputGrad(fwd, dz);
     ops.push(...gx.ops);
     const dzs = this.f.buffer(4 * B * S, 'explore.dzs');
