@@ -5,14 +5,14 @@
  * Random-weight fixtures: plumbing, not image quality.
  */
 import type { BrowserContext } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffusionFixture, type FixturePackage, folderOf } from '../../models/fixtures/index.ts';
 import { openImg2Img } from '../../src/stages/img2img/open.ts';
 import { expandPrompt } from '../../src/stages/img2img/textual-inversion.ts';
 import { parseEmbeddingFile } from '../../src/stages/img2img/ti-file.ts';
 import { FileServer } from '../support/http-server.ts';
-import { launch } from './browser.ts';
+import { devServer, harnessResult, launch } from './browser.ts';
 
 const VITE_PORT = 4530;
 const FILES_PORT = 4531;
@@ -81,23 +81,13 @@ beforeAll(async () => {
     await o.dispose();
   }
 
-  vite = await createServer({ server: { port: VITE_PORT, strictPort: true }, logLevel: 'error' });
-  await vite.listen();
+  vite = await devServer(VITE_PORT);
   ctx = await launch();
   const page = await ctx.newPage();
   page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   await page.goto(`http://localhost:${VITE_PORT}/test/e2e/diffusion-harness.html?models=${files.url}`);
-  const handle = await page.waitForFunction(
-    () => {
-      const w = window as unknown as { __diffusion?: unknown; __diffusionError?: string };
-      return w.__diffusionError ? { error: w.__diffusionError } : w.__diffusion;
-    },
-    undefined,
-    { timeout: 280_000, polling: 500 },
-  );
-  const value = (await handle.jsonValue()) as typeof got & { error?: string };
-  if (value.error) throw new Error(`diffusion harness failed in Chromium: ${value.error}`);
+  const value = await harnessResult<typeof got>(page, '__diffusion', '__diffusionError', 280_000);
   got = value;
   for (const ep of ['webgpu', 'wasm'] as const) {
     for (const [k, g] of Object.entries(got[ep] as Record<string, Got>)) {

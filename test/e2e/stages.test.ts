@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   backboneFixture,
@@ -24,7 +24,7 @@ import type { LoadInfo } from '../../src/stages/worker-api.ts';
 import { FileServer } from '../support/http-server.ts';
 import { loadPng, skimagePath } from '../support/skimage.ts';
 import { PIL_GOLDEN } from '../support/skimage-golden.ts';
-import { launch } from './browser.ts';
+import { devServer, harnessResult, launch } from './browser.ts';
 
 const VITE_PORT = 4521;
 const FILES_PORT = 4522;
@@ -68,23 +68,13 @@ beforeAll(async () => {
     await c.model.dispose();
   }
 
-  vite = await createServer({ server: { port: VITE_PORT, strictPort: true }, logLevel: 'error' });
-  await vite.listen();
+  vite = await devServer(VITE_PORT);
   ctx = await launch();
   const page = await ctx.newPage();
   page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   await page.goto(`http://localhost:${VITE_PORT}/test/e2e/stages-harness.html?models=${files.url}`);
-  const handle = await page.waitForFunction(
-    () => {
-      const w = window as unknown as { __stages?: unknown; __stagesError?: string };
-      return w.__stagesError ? { error: w.__stagesError } : w.__stages;
-    },
-    undefined,
-    { timeout: 280_000, polling: 500 },
-  );
-  const value = (await handle.jsonValue()) as typeof got & { error?: string };
-  if (value.error) throw new Error(`stages harness failed in Chromium: ${value.error}`);
+  const value = await harnessResult<typeof got>(page, '__stages', '__stagesError', 280_000);
   got = value;
   console.log(
     `[e2e/stages] webgpu pass ${got.webgpu.seconds.toFixed(1)} s, wasm pass ${got.wasm.seconds.toFixed(1)} s`,

@@ -4,7 +4,7 @@
  * and schema migrations behave as in the Node suite (test/unit/store.test.ts).
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hugePngHeader,
@@ -15,7 +15,7 @@ import {
   withOrientation,
   zip,
 } from '../support/bad-inputs.ts';
-import { launch } from './browser.ts';
+import { devServer, harnessResult, launch } from './browser.ts';
 
 const VITE_PORT = 4540;
 let vite: ViteDevServer;
@@ -27,23 +27,10 @@ let read: any;
 // biome-ignore lint/suspicious/noExplicitAny: JSON from the page
 let imported: any;
 
-async function result(page: Page): Promise<unknown> {
-  const handle = await page.waitForFunction(
-    () => {
-      const w = window as unknown as { __store?: unknown; __storeError?: string };
-      return w.__storeError ? { error: w.__storeError } : w.__store;
-    },
-    undefined,
-    { timeout: 60_000, polling: 100 },
-  );
-  const v = (await handle.jsonValue()) as { error?: string };
-  if (v.error) throw new Error(`store harness failed in Chromium: ${v.error}`);
-  return v;
-}
+const result = (page: Page) => harnessResult<unknown>(page, '__store', '__storeError', 60_000);
 
 beforeAll(async () => {
-  vite = await createServer({ server: { port: VITE_PORT, strictPort: true }, logLevel: 'error' });
-  await vite.listen();
+  vite = await devServer(VITE_PORT);
   ctx = await launch();
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
