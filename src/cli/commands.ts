@@ -8,16 +8,13 @@ import { makeDoctor } from './commands/doctor.ts';
 import { makeExperiment } from './commands/experiment.ts';
 import { makeFixtures } from './commands/fixtures.ts';
 import { placeholder } from './commands/placeholder.ts';
+import { makeRun } from './commands/run.ts';
 import { makeSearch } from './commands/search.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
   doctor: makeDoctor(),
   search: makeSearch(),
-  run: placeholder(
-    'run',
-    'Run the whole AutoGenDA pipeline on a dataset folder, headless',
-    'issue: headless pipeline run',
-  ),
+  run: makeRun(),
   fixtures: makeFixtures(),
   experiment: makeExperiment(),
   bench: placeholder(

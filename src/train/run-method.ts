@@ -6,6 +6,7 @@ import type { Gpu } from '../gpu/device.ts';
 import type { FeatureBank } from './bank.ts';
 import type { TrainConfig } from './config.ts';
 import { type EngineOptions, type PhaseStats, TrainEngine } from './engine.ts';
+import type { DenseParams } from './head-init.ts';
 import { logitsFromProbs, type MethodSpec, policyProbs } from './methods.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 
@@ -28,6 +29,8 @@ export interface MethodResult {
   history: { search: HistoryEpoch[]; finalLoss: number[] };
   stats: Record<'search' | 'train', PhaseStats>;
   dispatchesPerStep: Record<string, number>;
+  /** The final head's parameters (for the one-file classifier export). */
+  head: DenseParams[];
 }
 
 export async function runMethod(
@@ -90,6 +93,7 @@ export async function runMethod(
       history: { search, finalLoss: trained.loss },
       stats: engine.stats,
       dispatchesPerStep: { ...engine.dispatchesPerStep } as Record<string, number>,
+      head: trained.params,
     };
   } finally {
     engine.release();

@@ -79,7 +79,7 @@ describe('runCli', () => {
   });
 
   it('placeholders say "not implemented yet" and exit 2', async () => {
-    for (const name of ['run', 'bench']) {
+    for (const name of ['bench']) {
       const io = recorder();
       expect(await runCli([name], io, '0')).toBe(EXIT.NOT_IMPLEMENTED);
       expect(io.err_).toMatch(new RegExp(`^autogenda ${name}: not implemented yet \\(`));

@@ -1,0 +1,214 @@
+/**
+ * `autogenda run`: the whole pipeline on a folder of class sub-folders, headless on Deno's WebGPU,
+ * with the file-system store under --out/.store: every finished item is kept, so re-running the same
+ * command continues where it stopped and a finished run recomputes nothing (the tally says so).
+ */
+import { AutoGenDAError, ConfigError, WebGPUUnavailableError } from '../../core/errors.ts';
+import { adapterLabel } from '../../gpu/capabilities.ts';
+import { Gpu } from '../../gpu/device.ts';
+import { denoFolderSource } from '../../models/folder.ts';
+import type { EpRequest } from '../../ort/ep.ts';
+import { toZip, writeFolder } from '../../pipeline/export/write.ts';
+import { buildExports, PLUMBING_WARNING } from '../../pipeline/export-run.ts';
+import { jsDecoder } from '../../pipeline/import/decode-js.ts';
+import { folderSource } from '../../pipeline/import/folder.ts';
+import { denoWalker } from '../../pipeline/import/folder-deno.ts';
+import { openStages } from '../../pipeline/open-stages.ts';
+import { runPipeline } from '../../pipeline/run.ts';
+import { resolveSettings } from '../../pipeline/settings.ts';
+import { formatTally, totalComputed } from '../../pipeline/tally.ts';
+import { openFsStore } from '../../storage/fs.ts';
+import { denoFs } from '../../storage/fs-deno.ts';
+import { formatFlags, parseArgs, UsageError } from '../args.ts';
+import { type Command, EXIT } from '../command.ts';
+import { progressBar } from '../progress-bar.ts';
+import { TRAIN_FLAGS, trainConfigFrom } from '../train-flags.ts';
+
+const FLAGS = {
+  data: { type: 'string', value: 'DIR', help: 'dataset: a folder with one sub-folder of images per class' },
+  out: { type: 'string', value: 'DIR', help: 'outputs, and the resumable cache in DIR/.store' },
+  models: {
+    type: 'string',
+    value: 'DIR',
+    help: 'models folder with fixtures.json or models.json (autogenda fixtures --out DIR writes one)',
+  },
+  profile: { type: 'string', value: 'P', help: 'imbalanced:F | lowshot:K | full (default full)' },
+  methods: { type: 'string', value: 'a,b', help: 'autogenda, search-free, identity (default autogenda)' },
+  seeds: { type: 'number', value: 'N', help: 'training seeds 0..N-1 per method (default 1)' },
+  seed: { type: 'number', value: 'N', help: 'data seed: split, prompts, generation (default 0)' },
+  'k-local': { type: 'number', value: 'N', help: 'local-caption candidates per training image (default 2)' },
+  'k-transfer': {
+    type: 'number',
+    value: 'N',
+    help: 'transfer-caption candidates per training image (default 2)',
+  },
+  strength: { type: 'number', value: 'X', help: 'img2img strength in [0, 1] (default 0.5)' },
+  steps: { type: 'number', value: 'N', help: 'img2img denoising steps (default 25)' },
+  guidance: { type: 'number', value: 'X', help: "img2img guidance (default: the model's)" },
+  'test-fraction': { type: 'number', value: 'X', help: 'test split per class (default 0.2)' },
+  ep: {
+    type: 'string',
+    value: 'auto|webgpu|wasm',
+    help: 'ONNX Runtime provider for the models (default auto)',
+  },
+  ...TRAIN_FLAGS,
+} as const;
+
+// Only what this file uses; tsconfig type-checks src against the DOM libs, not Deno's.
+declare const Deno: {
+  readTextFile(p: string): Promise<string>;
+  writeFile(p: string, d: Uint8Array): Promise<void>;
+  mkdir(p: string, o: { recursive: boolean }): Promise<void>;
+  addSignalListener(s: 'SIGINT', f: () => void): void;
+  removeSignalListener(s: 'SIGINT', f: () => void): void;
+  exit(code: number): never;
+};
+
+const EPS = ['auto', 'webgpu', 'wasm'];
+
+/** A bad flag value (profile, strength…) is a command-line error: exit 64 with the usage hint. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function makeRun(): Command {
+  const run: Command = {
+    name: 'run',
+    summary: 'Run the whole AutoGenDA pipeline on a dataset folder, headless (resumable)',
+    usage: [
+      'Usage: autogenda run --data DIR --out DIR --models DIR [--profile imbalanced:0.1|lowshot:4|full]',
+      '       [--methods a,b] [--seeds N] [--epochs N] [--k-local N] [--k-transfer N] [--strength X] [--steps N]',
+      '',
+      'import → split → caption → neighbours → candidates (img2img) → features → policy search → final',
+      'training → evaluation → export. Writes into --out: images/ + metadata.jsonl (the augmented dataset),',
+      'dataset.zip (the same), policy.json, metrics.json, report.md/json and classifier.onnx. Every item',
+      'is cached in --out/.store: re-running the same command continues and recomputes nothing finished.',
+      'Exit codes: 0 done, 1 failed (the message says why), 3 no usable WebGPU, 64 bad command line.',
+      '',
+      'Options:',
+      ...formatFlags(FLAGS),
+    ].join('\n'),
+    run: async ({ argv, io }) => {
+      const { flags, positionals } = parseArgs(argv, FLAGS);
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!flags.data) throw new UsageError('--data DIR is required');
+      if (!flags.out) throw new UsageError('--out DIR is required');
+      if (!flags.models) {
+        throw new UsageError('--models DIR is required (offline test models: autogenda fixtures --out DIR)');
+      }
+      if (flags.ep !== undefined && !EPS.includes(flags.ep))
+        throw new UsageError(`--ep must be one of ${EPS.join(', ')}`);
+      const nSeeds = flags.seeds ?? 1;
+      if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new UsageError('--seeds must be an integer >= 1');
+      const settings = usage(() =>
+        resolveSettings({
+          ...(flags.profile !== undefined && { profile: flags.profile }),
+          ...(flags.seed !== undefined && { seed: flags.seed }),
+          seeds: Array.from({ length: nSeeds }, (_, i) => i),
+          ...(flags.methods !== undefined && {
+            methods: flags.methods
+              .split(',')
+              .map((m) => m.trim())
+              .filter(Boolean),
+          }),
+          ...(flags['k-local'] !== undefined && { kLocal: flags['k-local'] }),
+          ...(flags['k-transfer'] !== undefined && { kTransfer: flags['k-transfer'] }),
+          ...(flags.strength !== undefined && { strength: flags.strength }),
+          ...(flags.steps !== undefined && { steps: flags.steps }),
+          ...(flags.guidance !== undefined && { guidance: flags.guidance }),
+          ...(flags['test-fraction'] !== undefined && { testFraction: flags['test-fraction'] }),
+          train: trainConfigFrom(flags),
+        }),
+      );
+      const out = flags.out.replace(/[/\\]+$/, '') || '.';
+      const modelsDir = flags.models.replace(/[/\\]+$/, '') || '.';
+      const stages = await openStages(
+        {
+          readText: (p) => Deno.readTextFile(`${modelsDir}/${p}`).catch(() => undefined),
+          folder: (d) => denoFolderSource(`${modelsDir}/${d}`),
+        },
+        modelsDir,
+        { ep: (flags.ep ?? 'auto') as EpRequest },
+      );
+      if (stages.plumbingOnly) io.err(`*** ${PLUMBING_WARNING} ***`);
+      io.err(
+        `models: ${Object.entries(stages.ids)
+          .map(([t, id]) => `${t} ${id}`)
+          .join(', ')}`,
+      );
+      const store = await openFsStore(denoFs, `${out}/.store`);
+      let gpu: Gpu | undefined;
+      const acquire = async () => {
+        if (!gpu) {
+          gpu = await Gpu.acquire().catch((e) => {
+            throw e instanceof AutoGenDAError ? e : new WebGPUUnavailableError(String(e));
+          });
+          io.err(`adapter: ${adapterLabel(gpu.capabilities)}`);
+        }
+        return gpu;
+      };
+      // First Ctrl+C: stop at the next item (everything finished stays stored); another one later: stop
+      // now. On a terminal Deno gets each Ctrl+C twice (from the terminal and from the npx launcher),
+      // so repeats within a second are the same press.
+      const ac = new AbortController();
+      let firstAt = 0;
+      const onInt = () => {
+        if (!ac.signal.aborted) {
+          firstAt = Date.now();
+          io.err('cancelling after the current item (Ctrl+C again to stop at once)…');
+          ac.abort();
+        } else if (Date.now() - firstAt > 1000) Deno.exit(130);
+      };
+      Deno.addSignalListener('SIGINT', onInt);
+      try {
+        const result = await runPipeline({
+          source: await folderSource(flags.data.replace(/[/\\]+$/, ''), denoWalker),
+          decoder: jsDecoder,
+          store,
+          stages,
+          settings,
+          gpu: acquire,
+          signal: ac.signal,
+          onProgress: io.status ? progressBar(io.status.bind(io)) : undefined,
+        });
+        for (const s of result.imported.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
+        for (const w of result.split.warnings) io.err(`warning: ${w}`);
+        const ex = await buildExports(result, stages, store, settings);
+        const enc = new TextEncoder();
+        const fs = { writeFile: Deno.writeFile, mkdir: Deno.mkdir };
+        await writeFolder(ex.files, out, fs);
+        await Deno.writeFile(`${out}/dataset.zip`, toZip(ex.files));
+        await Deno.writeFile(`${out}/metrics.json`, enc.encode(`${JSON.stringify(ex.metrics, null, 2)}\n`));
+        await Deno.writeFile(`${out}/classifier.onnx`, ex.classifier);
+        const best = result.runs[0];
+        io.out(
+          `method ${best.method} (seed ${best.seed}): top-1 ${(100 * best.metrics.top1).toFixed(2)}%, mean per-class ${(100 * best.metrics.meanClassAcc).toFixed(2)}% on ${best.metrics.count} test images`,
+        );
+        io.out(`cache: ${formatTally(result.tally)}`);
+        io.out(`computed ${totalComputed(result.tally)} items`);
+        io.out(
+          `wrote ${out}/policy.json, metrics.json, report.md, report.json, metadata.jsonl, images/, dataset.zip, classifier.onnx`,
+        );
+        if (stages.plumbingOnly) io.out(`*** ${PLUMBING_WARNING} ***`);
+        return EXIT.OK;
+      } catch (e) {
+        if (e instanceof WebGPUUnavailableError) {
+          io.err(`autogenda run: ${e.message}`);
+          return EXIT.UNUSABLE;
+        }
+        throw e;
+      } finally {
+        Deno.removeSignalListener('SIGINT', onInt);
+        await store.close();
+        await stages.dispose();
+        gpu?.destroy();
+      }
+    },
+  };
+  return Object.freeze(run);
+}

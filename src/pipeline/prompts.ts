@@ -1,0 +1,66 @@
+/**
+ * The candidate jobs of ALGORITHM.md §5, for every training image x of class y:
+ * - local j: G(x; caption of a random x' of class y, x' ≠ x when the class has another image);
+ * - transfer j: G(x; r(k, y)), k = the caption of a random image of a random class in neigh(y).
+ * Each job's choices and its generation seed come from Rng(seed) forked by (source, image hash, j):
+ * the seed never depends on the rest of the run, the prompt only on the class pools it draws from, so
+ * re-running the same settings gives the same jobs and their cache keys find them again.
+ */
+import { replaceClass } from '../core/caption.ts';
+import { Rng } from '../core/rng.ts';
+
+export type CandidateSource = 'local' | 'transfer';
+
+export interface CandidateJob {
+  /** The image generated from (index into the run's images). */
+  n: number;
+  source: CandidateSource;
+  j: number;
+  prompt: string;
+  /** Whose caption the prompt came from. */
+  promptFrom: number;
+  seed: number;
+}
+
+export interface PromptInputs {
+  /** train ∪ valid image indices: captions come only from these (never the test split). */
+  pool: readonly number[];
+  labels: readonly number[];
+  classes: readonly string[];
+  hashes: readonly string[];
+  captions: ReadonlyMap<number, string>;
+  /** neigh(y), most similar first. */
+  neighbours: readonly (readonly number[])[];
+  kLocal: number;
+  kTransfer: number;
+  seed: number;
+}
+
+export function planCandidates(p: PromptInputs): CandidateJob[] {
+  const byClass = p.classes.map((_, k) => p.pool.filter((n) => p.labels[n] === k));
+  const caption = (n: number) => p.captions.get(n) ?? '';
+  const jobs: CandidateJob[] = [];
+  for (const n of p.pool) {
+    const y = p.labels[n];
+    for (let j = 0; j < p.kLocal; j++) {
+      const rng = new Rng(p.seed).fork(`local:${p.hashes[n]}:${j}`);
+      const others = byClass[y].filter((m) => m !== n);
+      const from = others.length ? others[rng.int(others.length)] : n;
+      jobs.push({ n, source: 'local', j, prompt: caption(from), promptFrom: from, seed: rng.nextU32() });
+    }
+    const neigh = p.neighbours[y].filter((k) => byClass[k].length > 0);
+    for (let j = 0; j < p.kTransfer; j++) {
+      const rng = new Rng(p.seed).fork(`transfer:${p.hashes[n]}:${j}`);
+      if (neigh.length === 0) {
+        // One class only: no neighbour to borrow from, so the image's own caption stands in.
+        jobs.push({ n, source: 'transfer', j, prompt: caption(n), promptFrom: n, seed: rng.nextU32() });
+        continue;
+      }
+      const k = neigh[rng.int(neigh.length)];
+      const from = byClass[k][rng.int(byClass[k].length)];
+      const prompt = replaceClass(caption(from), p.classes[k], p.classes[y]);
+      jobs.push({ n, source: 'transfer', j, prompt, promptFrom: from, seed: rng.nextU32() });
+    }
+  }
+  return jobs;
+}

@@ -1,0 +1,197 @@
+/**
+ * The AutoGenDA run as one stage graph (ARCHITECTURE.md "Data flow"): import → split → caption →
+ * neighbours → candidates → features → bank → search / final train / evaluate → export. Every item
+ * is cached in the Store under its content + settings key (items.ts), so a re-run — or a run after a
+ * crash — computes only what is missing; the tally counts computed vs cached items per stage.
+ * Progress is one stream of StageProgress events. Pixels stay in memory for the run (small datasets).
+ */
+import { BadDatasetError } from '../core/errors.ts';
+import { topNeighbours } from '../core/neighbours.ts';
+import type { StageName, StageProgress } from '../core/progress.ts';
+import type { Gpu } from '../gpu/device.ts';
+import type { RgbImage } from '../stages/image/resample.ts';
+import type { Collection } from '../storage/schema.ts';
+import type { Store } from '../storage/store.ts';
+import type { FeatureBank } from '../train/bank.ts';
+import { assembleBank } from './bank-build.ts';
+import { checkCancelled } from './cancel.ts';
+import type { ImageDecoder } from './import/decoder.ts';
+import type { DatasetSource } from './import/entry.ts';
+import { type ImportReport, importDataset } from './import/import.ts';
+import { saveImage, saveReport } from './import/save.ts';
+import {
+  type Candidate,
+  candidateItem,
+  captionItem,
+  classEmbedding,
+  decodeImage,
+  featureItem,
+} from './items.ts';
+import { itemKey } from './keys.ts';
+import type { MemoContext } from './memo.ts';
+import { planSplit, type RunSplit } from './plan-split.ts';
+import { planCandidates } from './prompts.ts';
+import type { PipelineSettings } from './settings.ts';
+import type { PipelineStages } from './stages.ts';
+import { count, type Tally } from './tally.ts';
+import { type RunOutcome, trainRuns } from './train-runs.ts';
+
+/** Images are stored once by content hash, whatever dataset they came in. */
+export const IMAGE_PREFIX = 'by-hash';
+
+export interface PipelineInput {
+  source: DatasetSource;
+  decoder: ImageDecoder;
+  store: Store<Collection>;
+  stages: PipelineStages;
+  settings: PipelineSettings;
+  /** Acquired only when a training run is not cached. */
+  gpu: () => Promise<Gpu>;
+  onProgress?: (p: StageProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface PipelineResult {
+  imported: ImportReport;
+  classes: string[];
+  labels: number[];
+  split: RunSplit;
+  /** Caption of each training image (imported or from the captioner), by image index. */
+  captions: Map<number, string>;
+  bank: FeatureBank;
+  candidates: Candidate[];
+  runs: RunOutcome[];
+  tally: Tally;
+}
+
+export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
+  const { store, stages: st, settings: s, signal } = p;
+  const tally: Tally = {};
+  const ctx: MemoContext = { store, tally };
+  const progress = (stage: StageName, done: number, total: number, unit: string) =>
+    p.onProgress?.({ type: 'stage', stage, done, total, unit });
+
+  // import: every kept image stored by content hash (a stored one counts as cached)
+  const save = saveImage(store, IMAGE_PREFIX);
+  const imported = await importDataset(p.source, {
+    decoder: p.decoder,
+    signal,
+    onProgress: p.onProgress,
+    onImage: async (img, bytes) => {
+      const had = await store.has('images', `${IMAGE_PREFIX}/${img.hash}`);
+      if (!had) await save(img, bytes);
+      count(tally, 'import', had);
+    },
+  });
+  const datasetKey = await itemKey(
+    'dataset',
+    imported.images.map((i) => `${i.className}/${i.hash}`),
+  );
+  await saveReport(store, datasetKey.replace('/', '-'), imported);
+  const classes = imported.classes.map((c) => c.name);
+  if (classes.length < 2) {
+    throw new BadDatasetError(
+      imported.source,
+      `needs at least 2 classes with images, found ${classes.length}`,
+    );
+  }
+  const classIndex = new Map(classes.map((c, k) => [c, k]));
+  const labels = imported.images.map((i) => classIndex.get(i.className) as number);
+  const hashes = imported.images.map((i) => i.hash);
+  const pixels = new Map<number, RgbImage>();
+  const image = (n: number) => async () => {
+    let img = pixels.get(n);
+    if (!img) {
+      const bytes = await store.data('images', `${IMAGE_PREFIX}/${hashes[n]}`);
+      if (!bytes) throw new BadDatasetError(imported.images[n].path, 'is missing from the store');
+      img = await decodeImage(p.decoder, bytes, imported.images[n].path);
+      pixels.set(n, img);
+    }
+    return img;
+  };
+
+  progress('split', 0, 1, 'splits');
+  const split = planSplit(labels, classes, s.profile, s.seed, s.testFraction);
+  progress('split', 1, 1, 'splits');
+  const pool = [...split.train, ...split.valid].sort((a, b) => a - b);
+
+  // caption: imported captions replace the captioner
+  const captions = new Map<number, string>();
+  for (let i = 0; i < pool.length; i++) {
+    checkCancelled(signal);
+    const n = pool[i];
+    const given = imported.images[n].caption;
+    captions.set(n, given ?? (await captionItem(ctx, st, hashes[n], classes[labels[n]], image(n))));
+    progress('caption', i + 1, pool.length, 'images');
+  }
+
+  // neighbours: class-name embeddings → top-m cosine neighbours
+  const vectors: Float32Array[] = [];
+  for (let k = 0; k < classes.length; k++) {
+    vectors.push(await classEmbedding(ctx, st, classes[k]));
+    progress('neighbours', k + 1, classes.length, 'names');
+  }
+  const neighbours = topNeighbours(vectors, Math.min(s.neighbours, classes.length - 1)).indices;
+
+  // candidates: local and transfer prompts through img2img
+  const jobs = planCandidates({
+    pool,
+    labels,
+    classes,
+    hashes,
+    captions,
+    neighbours,
+    kLocal: s.kLocal,
+    kTransfer: s.kTransfer,
+    seed: s.seed,
+  });
+  const gen = { strength: s.strength, steps: s.steps, guidance: s.guidance };
+  const candidates: Candidate[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    checkCancelled(signal);
+    const j = jobs[i];
+    candidates.push(await candidateItem(ctx, st, j, hashes[j.n], classes[labels[j.n]], gen, image(j.n)));
+    progress('candidates', i + 1, jobs.length, 'images');
+  }
+
+  // features: φ of every real image and every candidate
+  const total = labels.length + candidates.length;
+  const featureKeys: string[] = [];
+  const real: Float32Array[] = [];
+  for (let n = 0; n < labels.length; n++) {
+    checkCancelled(signal);
+    const r = await featureItem(ctx, st, hashes[n], image(n));
+    real.push(r.f);
+    featureKeys.push(r.key);
+    progress('features', n + 1, total, 'images');
+  }
+  const generated = new Map<string, Map<number, Float32Array[]>>();
+  if (s.kLocal > 0) generated.set('local', new Map());
+  if (s.kTransfer > 0) generated.set('transfer', new Map());
+  for (let i = 0; i < candidates.length; i++) {
+    checkCancelled(signal);
+    const c = candidates[i];
+    const r = await featureItem(ctx, st, c.key, () => decodeImage(p.decoder, c.png, c.key));
+    const bySource = generated.get(c.job.source) as Map<number, Float32Array[]>;
+    bySource.set(c.job.n, [...(bySource.get(c.job.n) ?? []), r.f]);
+    featureKeys.push(r.key);
+    progress('features', labels.length + i + 1, total, 'images');
+  }
+
+  const bank = assembleBank({ classes, labels, split, real, generated, D: st.featureDim });
+  const bankKey = await itemKey('bank', {
+    features: featureKeys,
+    labels,
+    split: { train: split.train, valid: split.valid, test: split.test },
+    sources: bank.sources,
+  });
+  const runs = await trainRuns(ctx, bank, bankKey, {
+    methods: s.methods,
+    seeds: s.seeds,
+    train: s.train,
+    gpu: p.gpu,
+    onProgress: p.onProgress,
+    signal,
+  });
+  return { imported, classes, labels, split, captions, bank, candidates, runs, tally };
+}

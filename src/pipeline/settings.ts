@@ -1,0 +1,54 @@
+/** The settings of one pipeline run; every default is small enough for a laptop and the test suite. */
+import { ConfigError } from '../core/errors.ts';
+import { parseProfile } from '../core/profiles.ts';
+import { resolveTrainConfig, type TrainConfig } from '../train/config.ts';
+
+export interface PipelineSettings {
+  /** 'imbalanced:0.1', 'lowshot:4' or 'full'. */
+  profile: string;
+  /** Seeds the split, the prompts and the generation seeds (the data); training seeds are `seeds`. */
+  seed: number;
+  /** Training seeds: every method runs once per seed; the first seed's first method is exported. */
+  seeds: number[];
+  methods: string[];
+  kLocal: number;
+  kTransfer: number;
+  strength: number;
+  steps: number;
+  guidance?: number;
+  /** Neighbour classes per class, m (ALGORITHM.md §4). */
+  neighbours: number;
+  testFraction: number;
+  train: TrainConfig;
+}
+
+export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSettings {
+  const s: PipelineSettings = {
+    profile: 'full',
+    seed: 0,
+    seeds: [0],
+    methods: ['autogenda'],
+    kLocal: 2,
+    kTransfer: 2,
+    strength: 0.5,
+    steps: 25,
+    neighbours: 3,
+    testFraction: 0.2,
+    ...p,
+    train: p.train ?? resolveTrainConfig(),
+  };
+  parseProfile(s.profile); // throws a ConfigError naming the bad profile
+  const count = (v: number, what: string, min: number) => {
+    if (!Number.isInteger(v) || v < min)
+      throw new ConfigError(`${what} must be an integer >= ${min}, got ${v}`);
+  };
+  count(s.kLocal, 'k-local', 0);
+  count(s.kTransfer, 'k-transfer', 0);
+  count(s.steps, 'steps', 1);
+  count(s.neighbours, 'neighbours', 1);
+  if (!(s.strength >= 0 && s.strength <= 1))
+    throw new ConfigError(`strength must be in [0, 1], got ${s.strength}`);
+  if (s.methods.length === 0) throw new ConfigError('at least one method is needed');
+  if (s.seeds.length === 0) throw new ConfigError('at least one seed is needed');
+  return s;
+}

@@ -1,0 +1,29 @@
+/**
+ * What the pipeline needs from the models, as plain functions: the CLI and the app open real ONNX
+ * stages behind it (open-stages.ts), unit tests give fakes. `ids` go into every cache key.
+ */
+import type { RgbImage } from '../stages/image/resample.ts';
+
+export interface GenerateRequest {
+  prompt: string;
+  seed: number;
+  strength: number;
+  steps: number;
+  guidance?: number;
+}
+
+export interface PipelineStages {
+  ids: { captioner: string; embedder: string; img2img: string; backbone: string };
+  /** Random-weight fixtures: outputs are a plumbing check, never a result. */
+  plumbingOnly: boolean;
+  caption(image: RgbImage, className: string): Promise<string>;
+  /** One L2-normalised vector per name: [names.length × dim]. */
+  embed(names: readonly string[]): Promise<{ vectors: Float32Array; dim: number }>;
+  generate(image: RgbImage, r: GenerateRequest): Promise<RgbImage>;
+  /** φ(x): [images.length × dim]. */
+  features(images: readonly RgbImage[]): Promise<Float32Array>;
+  featureDim: number;
+  /** For the one-file classifier export: the backbone graph and its pooled output. */
+  backboneGraph(): Promise<{ bytes: Uint8Array; name: string; output: string }>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+/**
+ * Search → final train → evaluate for every method × seed (runMethod on the GPU), each run cached
+ * under (bank key, method, seed, training config) with its final head, so a re-run trains nothing and
+ * still exports the same classifier.
+ */
+import type { StageProgress } from '../core/progress.ts';
+import type { Gpu } from '../gpu/device.ts';
+import type { JsonObject, JsonValue } from '../storage/store.ts';
+import type { FeatureBank } from '../train/bank.ts';
+import type { TrainConfig } from '../train/config.ts';
+import type { DenseParams } from '../train/head-init.ts';
+import { parseMethod } from '../train/methods.ts';
+import { runMethod } from '../train/run-method.ts';
+import { checkCancelled } from './cancel.ts';
+import { itemKey } from './keys.ts';
+import { bytesF32, type MemoContext, memo } from './memo.ts';
+
+export interface RunOutcome {
+  method: string;
+  seed: number;
+  classes: string[];
+  sources: string[];
+  probs: number[][];
+  metrics: {
+    top1: number;
+    meanClassAcc: number;
+    perClass: (number | null)[];
+    confusion: number[][];
+    count: number;
+  };
+  head: DenseParams[];
+}
+
+export interface TrainRunsOptions {
+  methods: readonly string[];
+  seeds: readonly number[];
+  train: TrainConfig;
+  /** Acquired only when some run is not cached. */
+  gpu: () => Promise<Gpu>;
+  onProgress?: (p: StageProgress) => void;
+  signal?: AbortSignal;
+}
+
+function packHead(head: readonly DenseParams[]): Uint8Array {
+  const total = head.reduce((a, l) => a + l.w.length + l.b.length, 0);
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const l of head) {
+    out.set(l.w, at);
+    out.set(l.b, at + l.w.length);
+    at += l.w.length + l.b.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function unpackHead(shapes: { R: number; Cin: number }[], data: Uint8Array): DenseParams[] {
+  const f = bytesF32(data);
+  let at = 0;
+  return shapes.map(({ R, Cin }) => {
+    const w = f.slice(at, at + R * Cin);
+    const b = f.slice(at + R * Cin, at + R * Cin + R);
+    at += R * Cin + R;
+    return { R, Cin, w, b };
+  });
+}
+
+export async function trainRuns(
+  ctx: MemoContext,
+  bank: FeatureBank,
+  bankKey: string,
+  o: TrainRunsOptions,
+): Promise<RunOutcome[]> {
+  const out: RunOutcome[] = [];
+  for (const name of o.methods) {
+    for (const seed of o.seeds) {
+      checkCancelled(o.signal);
+      const cfg = { ...o.train, seed };
+      const key = await itemKey('run', {
+        bank: bankKey,
+        method: name,
+        cfg: JSON.parse(JSON.stringify(cfg)) as JsonValue,
+      });
+      const item = await memo(ctx, 'train', 'runs', key, async () => {
+        const r = await runMethod(await o.gpu(), bank, parseMethod(name, bank.S), cfg, {
+          onProgress: o.onProgress,
+          signal: o.signal,
+        });
+        const meta = {
+          method: r.method,
+          seed,
+          classes: r.classes,
+          sources: r.sources,
+          probs: r.probs,
+          metrics: r.metrics,
+          headShapes: r.head.map((l) => ({ R: l.R, Cin: l.Cin })),
+        };
+        return { meta: JSON.parse(JSON.stringify(meta)) as JsonObject, data: packHead(r.head) };
+      });
+      const m = item.meta as unknown as Omit<RunOutcome, 'head'> & {
+        headShapes: { R: number; Cin: number }[];
+      };
+      out.push({
+        method: m.method,
+        seed: m.seed,
+        classes: m.classes,
+        sources: m.sources,
+        probs: m.probs,
+        metrics: m.metrics,
+        head: unpackHead(m.headShapes, item.data ?? new Uint8Array()),
+      });
+    }
+  }
+  return out;
+}
