@@ -3,6 +3,7 @@
  * under (bank key, method, seed, training config) with its final head, so a re-run trains nothing and
  * still exports the same classifier.
  */
+import { DeviceLostError } from '../core/errors.ts';
 import type { StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { JsonObject, JsonValue } from '../storage/store.ts';
@@ -35,7 +36,7 @@ export interface TrainRunsOptions {
   methods: readonly string[];
   seeds: readonly number[];
   train: TrainConfig;
-  /** Acquired only when some run is not cached. */
+  /** Acquired only when some run is not cached; after a device loss it must return a new device. */
   gpu: () => Promise<Gpu>;
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
@@ -64,6 +65,28 @@ function unpackHead(shapes: { R: number; Cin: number }[], data: Uint8Array): Den
   });
 }
 
+/** Device losses tolerated per training run before giving up. */
+const MAX_DEVICE_LOSSES = 2;
+
+/**
+ * Runs `work` on the current device; if the device is lost meanwhile, re-acquires one and runs it again
+ * from the start (a run is one cached item, deterministic per seed, so nothing is mixed from two devices).
+ */
+export async function onLiveDevice<T>(
+  acquire: () => Promise<Gpu>,
+  work: (gpu: Gpu) => Promise<T>,
+): Promise<T> {
+  for (let losses = 0; ; losses++) {
+    const gpu = await acquire();
+    try {
+      return await work(gpu);
+    } catch (e) {
+      const lost = e instanceof DeviceLostError || gpu.lost;
+      if (!lost || losses >= MAX_DEVICE_LOSSES) throw e;
+    }
+  }
+}
+
 export async function trainRuns(
   ctx: MemoContext,
   bank: FeatureBank,
@@ -81,10 +104,12 @@ export async function trainRuns(
         cfg: JSON.parse(JSON.stringify(cfg)) as JsonValue,
       });
       const item = await memo(ctx, 'train', 'runs', key, async () => {
-        const r = await runMethod(await o.gpu(), bank, parseMethod(name, bank.S), cfg, {
-          onProgress: o.onProgress,
-          signal: o.signal,
-        });
+        const r = await onLiveDevice(o.gpu, (gpu) =>
+          runMethod(gpu, bank, parseMethod(name, bank.S), cfg, {
+            onProgress: o.onProgress,
+            signal: o.signal,
+          }),
+        );
         const meta = {
           method: r.method,
           seed,

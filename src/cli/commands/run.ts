@@ -143,8 +143,10 @@ export function makeRun(): Command {
       );
       const store = await openFsStore(denoFs, `${out}/.store`);
       let gpu: Gpu | undefined;
+      // A lost device is replaced by a fresh one; the pipeline retries the interrupted item on it.
       const acquire = async () => {
-        if (!gpu) {
+        if (!gpu || gpu.lost) {
+          if (gpu?.lost) io.err('the GPU device was lost: acquiring a new one and continuing');
           gpu = await Gpu.acquire().catch((e) => {
             throw e instanceof AutoGenDAError ? e : new WebGPUUnavailableError(String(e));
           });

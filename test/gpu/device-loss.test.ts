@@ -1,0 +1,72 @@
+/**
+ * A GPU device lost in the middle of a training run: the pipeline's training stage acquires a new device and
+ * runs the item again, ending exactly where an uninterrupted run ends (same seed, same adapter). Deno only.
+ */
+import { Gpu } from '../../src/gpu/device.ts';
+import { onLiveDevice } from '../../src/pipeline/train-runs.ts';
+import { resolveTrainConfig } from '../../src/train/config.ts';
+import { parseMethod } from '../../src/train/methods.ts';
+import { runMethod } from '../../src/train/run-method.ts';
+import { randomBank } from '../support/random-bank.ts';
+
+declare const Deno: {
+  test(o: {
+    name: string;
+    fn: () => Promise<void>;
+    sanitizeResources?: boolean;
+    sanitizeOps?: boolean;
+  }): void;
+};
+
+Deno.test({
+  name: 'a device lost mid-run is replaced and the run ends as if nothing happened',
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const bank = randomBank(11, { N: 500, S: 3, K: 2, D: 16, C: 4 });
+    // 8 epochs × (25 θ + 25 α steps) > 256 steps per submit: the loss lands between two submits.
+    const cfg = resolveTrainConfig({
+      epochs: 8,
+      finalEpochs: 2,
+      batchSize: 8,
+      lr: 1e-2,
+      alphaLr: 0.1,
+      seed: 3,
+    });
+    const method = parseMethod('autogenda', bank.S);
+
+    const fresh = await Gpu.acquire();
+    const want = await runMethod(fresh, bank, method, cfg);
+    fresh.destroy();
+
+    const devices: Gpu[] = [];
+    const acquire = async () => {
+      const last = devices.at(-1);
+      if (last && !last.lost) return last;
+      const gpu = await Gpu.acquire({ onUncapturedError: () => {} }); // a destroyed device reports errors: expected here
+      devices.push(gpu);
+      return gpu;
+    };
+    let killed = false;
+    const got = await onLiveDevice(acquire, (gpu) =>
+      runMethod(gpu, bank, method, cfg, {
+        onProgress: () => {
+          if (!killed) {
+            killed = true;
+            gpu.device.destroy(); // not gpu.destroy(): this must look like a real loss
+          }
+        },
+      }),
+    );
+    devices.at(-1)?.destroy();
+    if (!killed) throw new Error('the device was never lost: the test proves nothing');
+    if (devices.length !== 2) throw new Error(`expected one replacement device, got ${devices.length - 1}`);
+    if (JSON.stringify(got.probs) !== JSON.stringify(want.probs))
+      throw new Error('policy differs after the device loss');
+    if (got.metrics.top1 !== want.metrics.top1)
+      throw new Error(`top-1 ${got.metrics.top1} vs ${want.metrics.top1}`);
+    console.log(
+      `  device lost after the first submit, replaced; policy and top-1 (${want.metrics.top1}) identical`,
+    );
+  },
+});
