@@ -35,11 +35,21 @@ export interface FetchedModel {
   sha256: Record<string, string>;
 }
 
+const encPath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+const hubUrl = (hub: string, revision: string, path: string) =>
+  `https://huggingface.co/${hub}/resolve/${encodeURIComponent(revision)}/${encPath(path)}`;
+
+/**
+ * A file's download URL: under the mirror when given (it holds the files by their manifest paths),
+ * else from the file's own source when it has one, else from the model's.
+ */
 export function fileUrl(m: ModelManifest, path: string, baseUrl?: string): string {
-  const enc = path.split('/').map(encodeURIComponent).join('/');
+  const enc = encPath(path);
   if (baseUrl) return `${baseUrl.replace(/\/+$/, '')}/${enc}`;
+  const own = m.files[path]?.source;
+  if (own) return 'url' in own ? own.url : hubUrl(own.hub, own.revision, own.path ?? path);
   const s = m.source;
-  if ('hub' in s) return `https://huggingface.co/${s.hub}/resolve/${encodeURIComponent(s.revision)}/${enc}`;
+  if ('hub' in s) return hubUrl(s.hub, s.revision, path);
   if ('url' in s) return `${s.url.replace(/\/+$/, '')}/${enc}`;
   throw new ConfigError(`Model '${m.id}' is read from a local folder ('${s.local}'); choose that folder.`);
 }

@@ -11,6 +11,13 @@ export type Task = 'embedder' | 'backbone' | 'captioner' | 'img2img';
 /** Hub repo at a revision, a base URL, or a folder the user points at (files read in place). */
 export type Source = { hub: string; revision: string } | { url: string } | { local: string };
 
+/**
+ * Where one file comes from when not from the model's source (SD exports ship no tokenizer.json, so
+ * it is taken from a CLIP repo): a hub repo at a revision, the file at `path` there (default: the
+ * same path as in `files`), or the file's full URL. Cached under the model like its other files.
+ */
+export type FileSource = { hub: string; revision: string; path?: string } | { url: string };
+
 export interface FileEntry {
   /** Bytes; verified after download when given. */
   size?: number;
@@ -18,6 +25,8 @@ export interface FileEntry {
   sha256?: string;
   /** External-data files this graph loads (`model.onnx_data`), by path in `files`. */
   externalData?: string[];
+  /** Fetch this file from elsewhere (see FileSource); a mirror (`baseUrl`) still serves it by its path. */
+  source?: FileSource;
 }
 
 export interface ImagePreprocess {
@@ -113,8 +122,7 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
   if (typeof s.hub === 'string' && typeof s.revision !== 'string') fail('a hub source needs a revision');
   if (!isObj(m.files)) fail('files must map paths to {size, sha256}');
   for (const [p, entry] of Object.entries(m.files as Record<string, unknown>)) {
-    if (p.split('/').some((seg) => seg === '..' || seg === '') || p.startsWith('/'))
-      fail(`bad file path '${p}'`);
+    if (badPath(p)) fail(`bad file path '${p}'`);
     if (!isObj(entry)) fail(`files['${p}'] must be an object`);
     const f = entry as FileEntry;
     if (f.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(String(f.sha256)))
@@ -122,6 +130,10 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
     if (f.size !== undefined && !(Number.isInteger(f.size) && f.size >= 0)) fail(`files['${p}'].size`);
     if (f.externalData !== undefined && !Array.isArray(f.externalData)) fail(`files['${p}'].externalData`);
     for (const x of f.externalData ?? []) if (!(x in m.files)) fail(`external data '${x}' is not in files`);
+    if (f.source !== undefined) {
+      const problem = fileSourceProblem(f.source);
+      if (problem) fail(`files['${p}'].source ${problem}`);
+    }
   }
   if (!isObj(m.sessions) || Object.keys(m.sessions).length === 0) fail('sessions must name at least one');
   for (const [role, sig] of Object.entries(m.sessions)) {
@@ -144,6 +156,33 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
   if (m.tokenizer && !(m.tokenizer.json in m.files)) fail(`tokenizer '${m.tokenizer.json}' is not in files`);
   if (!m[m.task]) fail(`a ${m.task} manifest needs its '${m.task}' settings`);
   return m;
+}
+
+const badPath = (p: string) => p.startsWith('/') || p.split('/').some((seg) => seg === '..' || seg === '');
+
+/** What is wrong with an untrusted per-file source, or undefined when it is fine. */
+function fileSourceProblem(src: unknown): string | undefined {
+  if (!isObj(src)) return 'must be an object with hub (+ revision) or url';
+  const keys = Object.keys(src);
+  const extra = keys.filter((k) => !['hub', 'revision', 'path', 'url'].includes(k));
+  if (extra.length) return `has unknown field(s) ${extra.join(', ')}`;
+  if ('url' in src) {
+    if (keys.length !== 1) return 'with url takes no hub, revision or path';
+    if (typeof src.url !== 'string') return 'url must be a string';
+    let u: URL;
+    try {
+      u = new URL(src.url);
+    } catch {
+      return `url '${src.url}' is not an absolute URL`;
+    }
+    return u.protocol === 'https:' || u.protocol === 'http:' ? undefined : 'url must be http(s)';
+  }
+  if (typeof src.hub !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(src.hub))
+    return "needs hub 'owner/name' or url";
+  if (typeof src.revision !== 'string' || src.revision === '') return 'with hub needs a revision';
+  if (src.path !== undefined && (typeof src.path !== 'string' || badPath(src.path)))
+    return `path '${String(src.path)}' is not a relative file path`;
+  return undefined;
 }
 
 /** Every file one variant needs: its graphs, their external data, the tokenizer files. */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   backboneFixture,
+  diffusionFixture,
   embedderFixture,
   type FixturePackage,
   folderOf,
@@ -14,6 +15,8 @@ import { filesFor, type ModelManifest, parseManifest } from '../../src/models/ma
 import { OrtSession } from '../../src/ort/session.ts';
 import { signatureProblems } from '../../src/ort/signature.ts';
 import type { ValueSpec } from '../../src/ort/types.ts';
+import type { SchedulerConfig } from '../../src/stages/img2img/schedulers/common.ts';
+import { makeScheduler } from '../../src/stages/img2img/schedulers/index.ts';
 import { openEmbedder } from '../../src/stages/open-stage.ts';
 
 const dir = new URL('../../models/', import.meta.url).pathname;
@@ -29,6 +32,8 @@ describe('the real model manifests (models/*.json)', () => {
       'all-minilm-l6-v2',
       'resnet-50-owg',
       'resnet50-qdrant',
+      'sd-turbo',
+      'sd-v1-5',
       'smolvlm-256m-instruct',
       'vit-gpt2-image-captioning',
     ]);
@@ -47,6 +52,49 @@ describe('the real model manifests (models/*.json)', () => {
     ]);
   });
 
+  it('the Stable Diffusion manifests take the tokenizer from a CLIP repo and carry the UNet external data', () => {
+    const turbo = real['sd-turbo'];
+    const v15 = real['sd-v1-5'];
+    expect(turbo.source).toEqual({ hub: 'schmuell/sd-turbo-ort-web', revision: 'main' });
+    expect(v15.source).toEqual({ hub: 'onnx-community/stable-diffusion-v1-5-ONNX', revision: 'main' });
+    expect(fileUrl(turbo, 'unet/model.onnx')).toBe(
+      'https://huggingface.co/schmuell/sd-turbo-ort-web/resolve/main/unet/model.onnx',
+    );
+    expect(fileUrl(turbo, 'tokenizer/tokenizer.json')).toBe(
+      'https://huggingface.co/Xenova/clip-vit-base-patch16/resolve/main/tokenizer.json',
+    );
+    expect(fileUrl(v15, 'tokenizer/tokenizer.json')).toBe(
+      'https://huggingface.co/Xenova/clip-vit-large-patch14/resolve/main/tokenizer.json',
+    );
+    // SD-Turbo pads with id 0 ('!'): no tokenizer config naming another pad token
+    expect(turbo.tokenizer).toEqual({ json: 'tokenizer/tokenizer.json' });
+    expect(v15.tokenizer?.config).toBe('tokenizer/tokenizer_config.json');
+    expect(filesFor(turbo, 'fp16').sort()).toEqual([
+      'text_encoder/model.onnx',
+      'tokenizer/tokenizer.json',
+      'unet/model.onnx',
+      'vae_decoder/model.onnx',
+      'vae_encoder/model.onnx',
+    ]);
+    expect(filesFor(v15, 'fp32')).toContain('unet/weights.pb');
+    expect(v15.files['unet/model.onnx'].externalData).toEqual(['unet/weights.pb']);
+    // fp16 weights: the variant name is what makes openImg2Img require shader-f16 on WebGPU
+    expect(Object.keys(turbo.variants)).toEqual(['fp16']);
+    expect(turbo.sessions.textEncoder.outputs[0].shape).toEqual(['batch_size', 'sequence_length', 1024]);
+    expect(v15.sessions.textEncoder.outputs[0].shape).toEqual(['batch', 'sequence', 768]);
+  });
+
+  it('the Stable Diffusion schedulers build: SD-Turbo one Euler step at t=999, SD v1.5 PNDM from 981', () => {
+    const turbo = real['sd-turbo'].img2img!;
+    expect([turbo.steps, turbo.guidance, turbo.width, turbo.vaeScale]).toEqual([1, 1, 512, 0.18215]);
+    expect(makeScheduler(turbo.scheduler as SchedulerConfig, 1).timesteps).toEqual([999]);
+    const v15 = real['sd-v1-5'].img2img!;
+    expect([v15.steps, v15.guidance, v15.width, v15.vaeScale]).toEqual([50, 7.5, 512, 0.18215]);
+    const pndm = makeScheduler(v15.scheduler as SchedulerConfig, 50).timesteps;
+    expect(pndm.slice(0, 4)).toEqual([981, 961, 961, 941]);
+    expect(pndm.length).toBe(51);
+  });
+
   /** Fixtures must mirror the real exports: same names, dtypes and ranks (sizes may be tiny). */
   const symbolic = (v: ValueSpec): ValueSpec => ({ ...v, shape: v.shape.map((_, i) => `d${i}`) });
   const pairs: [string, () => Promise<FixturePackage>][] = [
@@ -55,6 +103,10 @@ describe('the real model manifests (models/*.json)', () => {
     ['resnet50-qdrant', () => backboneFixture('torchvision')],
     ['vit-gpt2-image-captioning', vitGpt2Fixture],
     ['smolvlm-256m-instruct', smolVlmFixture],
+    // optimum (Jan 2024) layout: int32 input_ids, int64 timestep [steps], sampled latent_sample
+    ['sd-turbo', () => diffusionFixture({ ids: 'int32', timestep: 'int64-steps', vae: 'latent_sample' })],
+    // diffusers-script layout: int32 input_ids, float32 timestep [batch], latent_sample
+    ['sd-v1-5', () => diffusionFixture({ ids: 'int32', timestep: 'float32-batch', vae: 'latent_sample' })],
   ];
   for (const [id, make] of pairs) {
     it(`the ${id} fixture graphs satisfy the real manifest's names, dtypes and ranks`, async () => {
@@ -85,6 +137,36 @@ describe('parseManifest refuses bad manifests, naming the field', () => {
     ['variant file missing', (m) => (m.variants.fp32.model = 'onnx/nope.onnx'), /variant 'fp32' has no file/],
     ['no settings', (m) => delete m.embedder, /needs its 'embedder' settings/],
     ['hub without revision', (m) => delete m.source.revision, /needs a revision/],
+    [
+      'file source: hub without revision',
+      (m) => (m.files['tokenizer.json'].source = { hub: 'Xenova/clip-vit-base-patch16' }),
+      /files\['tokenizer\.json'\]\.source with hub needs a revision/,
+    ],
+    [
+      'file source: neither hub nor url',
+      (m) => (m.files['tokenizer.json'].source = 'Xenova/clip'),
+      /files\['tokenizer\.json'\]\.source must be an object/,
+    ],
+    [
+      'file source: path traversal',
+      (m) => (m.files['tokenizer.json'].source = { hub: 'a/b', revision: 'main', path: '../x.json' }),
+      /source path '\.\.\/x\.json' is not a relative file path/,
+    ],
+    [
+      'file source: not http(s)',
+      (m) => (m.files['tokenizer.json'].source = { url: 'file:///etc/passwd' }),
+      /source url must be http\(s\)/,
+    ],
+    [
+      'file source: url and hub both',
+      (m) => (m.files['tokenizer.json'].source = { url: 'https://x.invalid/t.json', hub: 'a/b' }),
+      /source with url takes no hub/,
+    ],
+    [
+      'file source: unknown field',
+      (m) => (m.files['tokenizer.json'].source = { hub: 'a/b', revision: 'main', sha: '1' }),
+      /source has unknown field\(s\) sha/,
+    ],
     [
       'bad dtype',
       (m) => (m.sessions.model.inputs[0].dtype = 'int128'),
