@@ -1,6 +1,7 @@
 /** The page: title, one-line description, section navigation, and the current section. */
 import { GpuPanel } from './gpu/GpuPanel.tsx';
 import { Nav } from './Nav.tsx';
+import { RunPanel } from './run/RunPanel.tsx';
 
 export function App() {
   return (
@@ -15,6 +16,7 @@ export function App() {
       <Nav current="gpu" />
       <main>
         <GpuPanel />
+        <RunPanel />
       </main>
     </div>
   );
