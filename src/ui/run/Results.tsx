@@ -1,7 +1,9 @@
 /** A finished demo run: the plumbing warning first, then the policy, the metrics and the download. */
 import { useEffect, useMemo } from 'preact/hooks';
 import type { DemoRunSummary } from '../../pipeline/run-browser.ts';
+import { formatTally } from '../../pipeline/tally.ts';
 import { formatBytes } from '../format.ts';
+import { Gallery } from './Gallery.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import { PolicyBars } from './PolicyBars.tsx';
 
@@ -18,6 +20,11 @@ export function Results({ r }: { r: DemoRunSummary }) {
           {r.warning}
         </p>
       )}
+      <p class="reuse" data-testid="reuse">
+        Items reused from the cache: {cached(r)}; computed now: {computed(r)} ({formatTally(r.tally)}).
+      </p>
+      <h3>Gallery per class</h3>
+      <Gallery gallery={r.gallery} />
       <h3>Policy per class</h3>
       <PolicyBars classes={r.classes} sources={r.sources} probs={r.probs} />
       <h3>Metrics</h3>
@@ -33,4 +40,12 @@ export function Results({ r }: { r: DemoRunSummary }) {
       </a>
     </div>
   );
+}
+
+function cached(r: DemoRunSummary): number {
+  return Object.values(r.tally).reduce((a, c) => a + (c?.cached ?? 0), 0);
+}
+
+function computed(r: DemoRunSummary): number {
+  return Object.values(r.tally).reduce((a, c) => a + (c?.computed ?? 0), 0);
 }

@@ -10,6 +10,7 @@ import { ProgressBars } from './ProgressBars.tsx';
 import { progressTracker, type RunProgress } from './progress-state.ts';
 import { Results } from './Results.tsx';
 import { type RunHandle, startDemoRun } from './run-client.ts';
+import { clearRunState, hasUnfinishedRun, markRunStarted } from './run-state.ts';
 
 type Phase =
   | { kind: 'idle' }
@@ -21,19 +22,30 @@ type Phase =
 export function RunPanel() {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [progress, setProgress] = useState<RunProgress>({});
+  const [resumable, setResumable] = useState(false);
   const handle = useRef<RunHandle | undefined>(undefined);
-  useEffect(() => () => handle.current?.cancel(), []);
+  useEffect(() => {
+    setResumable(hasUnfinishedRun());
+    return () => handle.current?.cancel();
+  }, []);
 
   const start = () => {
     const fold = progressTracker();
+    setResumable(false);
     setProgress({});
     setPhase({ kind: 'running' });
+    markRunStarted();
     const h = startDemoRun((p: StageProgress) => setProgress((prev) => fold(prev, p)));
     handle.current = h;
     h.result.then(
-      (result) => handle.current === h && setPhase({ kind: 'done', result }),
+      (result) => {
+        if (handle.current !== h) return;
+        clearRunState();
+        setPhase({ kind: 'done', result });
+      },
       (e: Error) => {
         if (handle.current !== h) return;
+        clearRunState();
         setPhase(
           e.name === 'CancelledError' ? { kind: 'cancelled' } : { kind: 'failed', message: e.message },
         );
@@ -53,6 +65,17 @@ export function RunPanel() {
         PLUMBING CHECK: the demo uses tiny random-weight fixture models. It shows that everything runs; its
         captions, images, policy and accuracies mean nothing.
       </p>
+      {resumable && !running && (
+        <section class="resume" aria-label="Unfinished run" data-testid="resume-offer">
+          <p>
+            A demo run was interrupted (the tab was closed or reloaded). What it finished is cached in this
+            browser; resuming computes only what is missing.
+          </p>
+          <button type="button" onClick={start}>
+            Resume the demo run
+          </button>
+        </section>
+      )}
       <div class="actions">
         <button type="button" onClick={start} disabled={running}>
           Run the demo

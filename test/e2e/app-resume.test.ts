@@ -1,0 +1,127 @@
+/**
+ * Reload in the middle and resume: the demo run starts, the page is reloaded once caption progress
+ * shows, the reloaded page offers "Resume the demo run", the resumed run finishes and reports items
+ * reused from IndexedDB (the same persistent profile), and the results show the gallery per class.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, SCREENSHOTS } from './browser.ts';
+
+const PORT = 4516;
+const URL = `http://localhost:${PORT}/`;
+let server: ChildProcess | undefined;
+let ctx: BrowserContext | undefined;
+
+function startServer(): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(PORT)], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/running at/.test(log)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`start.mjs exited (${code}) before serving:\n${log}`)));
+  });
+}
+
+function stopServer(child: ChildProcess | undefined): void {
+  if (!child?.pid || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+}
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`http ${r.status()}: ${r.url()}`);
+  });
+  return errors;
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServer();
+  ctx = await launch(); // a persistent profile: IndexedDB and localStorage survive the reload
+}, 300_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  stopServer(server);
+});
+
+const CLASSES = ['blue stripes', 'green squares', 'red circles'];
+
+describe('reload in the middle and resume', () => {
+  it('offers to resume after a reload, reuses cached items, and shows the gallery', async () => {
+    const page = await ctx!.newPage();
+    const errors = watchErrors(page);
+    await page.goto(URL);
+    await expect(page.getByTestId('resume-offer').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Run the demo' }).click();
+    const captionCount = page.locator('[data-stage="caption"] .stage-count');
+    await captionCount.getByText(/^[1-9]\d* \/ \d+/).waitFor({ timeout: 120_000 });
+    // Let a few more captions land in the store, then reload mid-run.
+    await page.waitForTimeout(1_000);
+    await page.reload();
+
+    const offer = page.getByTestId('resume-offer');
+    await offer.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'resume-offer.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Resume the demo run' }).click();
+    await expect(offer.count()).resolves.toBe(0);
+
+    const done = page.getByTestId('run-results').or(page.getByTestId('run-error'));
+    await done.waitFor({ timeout: 400_000 });
+    if (await page.getByTestId('run-error').count()) {
+      throw new Error((await page.getByTestId('run-error').textContent()) ?? 'run failed');
+    }
+    // The resumed run found items the interrupted one stored: at least one caption (and every import).
+    const reuse = (await page.getByTestId('reuse').textContent()) ?? '';
+    const cached = Number(/reused from the cache: (\d+)/.exec(reuse)?.[1]);
+    expect(cached).toBeGreaterThan(0);
+    expect(reuse).toMatch(/caption \d+ computed, [1-9]\d* cached/);
+
+    const gallery = page.getByTestId('gallery');
+    for (const c of CLASSES) {
+      const section = gallery.locator(`section[data-class="${c}"]`);
+      await expect(section.locator('h4').textContent()).resolves.toBe(c);
+      await expect(section.getByTestId('neighbours').textContent()).resolves.toMatch(
+        new RegExp(`Neighbour classes: (${CLASSES.filter((x) => x !== c).join('|')})`),
+      );
+      expect(await section.locator('figure.original img').count()).toBeGreaterThanOrEqual(1);
+      expect(await section.locator('figure.candidate[data-source="local"]').count()).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(
+        await section.locator('figure.candidate[data-source="transfer"]').count(),
+      ).toBeGreaterThanOrEqual(1);
+      const prompt = (await section.locator('q.prompt').first().textContent()) ?? '';
+      expect(prompt.length).toBeGreaterThan(0);
+      // Every image decoded (a Blob URL of real PNG bytes).
+      const widths = await section
+        .locator('img')
+        .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      expect(widths.every((w) => w > 0)).toBe(true);
+    }
+    await gallery.screenshot({ path: join(SCREENSHOTS, 'gallery.png') });
+
+    // Finished: a fresh page load offers no resume.
+    await page.reload();
+    await page.getByRole('button', { name: 'Run the demo' }).waitFor();
+    await expect(page.getByTestId('resume-offer').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 600_000);
+});
