@@ -41,6 +41,7 @@ export class Gpu {
   readonly pipelines: PipelineCache;
   readonly pool: BufferPool;
   private lostError: DeviceLostError | undefined;
+  private readonly onLost?: (e: DeviceLostError) => void;
   private destroying = false;
 
   private constructor(
@@ -51,12 +52,9 @@ export class Gpu {
   ) {
     this.pipelines = new PipelineCache(device);
     this.pool = new BufferPool(device);
+    this.onLost = opts.onLost;
     device.lost.then((info) => {
-      if (this.destroying) return;
-      this.lostError = new DeviceLostError(
-        `The GPU device was lost (${info.reason}: ${info.message || 'no message'}). Finished work is kept; the run can continue on a new device.`,
-      );
-      opts.onLost?.(this.lostError);
+      if (!this.destroying) this.markLost(`${info.reason}: ${info.message || 'no message'}`);
     });
     device.addEventListener('uncapturederror', (ev) => {
       const err = new GPUValidationError(
@@ -112,6 +110,19 @@ export class Gpu {
 
   async readF32(buffer: GPUBuffer, count: number, offset = 0): Promise<Float32Array> {
     return new Float32Array(await this.read(buffer, count * 4, offset * 4));
+  }
+
+  /**
+   * Records the device as lost: every later `assertAlive` throws DeviceLostError. Called by the
+   * `device.lost` handler; tests call it to stand in for a loss, because destroying a device with work in
+   * flight crashes software drivers at process exit.
+   */
+  markLost(why: string): void {
+    if (this.lostError) return;
+    this.lostError = new DeviceLostError(
+      `The GPU device was lost (${why}). Finished work is kept; the run can continue on a new device.`,
+    );
+    this.onLost?.(this.lostError);
   }
 
   /** Throws DeviceLostError if the device is gone; call before starting work. */
