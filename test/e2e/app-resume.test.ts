@@ -3,11 +3,12 @@
  * shows, the reloaded page offers "Resume the demo run", the resumed run finishes and reports items
  * reused from IndexedDB (the same persistent profile), and the results show the gallery per class.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, stopApp, watchErrors } from './app-server.ts';
 import { launch, SCREENSHOTS } from './browser.ts';
 
 const PORT = 4516;
@@ -15,50 +16,15 @@ const URL = `http://localhost:${PORT}/`;
 let server: ChildProcess | undefined;
 let ctx: BrowserContext | undefined;
 
-function startServer(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(PORT)], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/running at/.test(log)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`start.mjs exited (${code}) before serving:\n${log}`)));
-  });
-}
-
-function stopServer(child: ChildProcess | undefined): void {
-  if (!child?.pid || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    child.kill('SIGTERM');
-  }
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`http ${r.status()}: ${r.url()}`);
-  });
-  return errors;
-}
-
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer();
+  server = await startApp(PORT);
   ctx = await launch(); // a persistent profile: IndexedDB and localStorage survive the reload
 }, 300_000);
 
 afterAll(async () => {
   await ctx?.close();
-  stopServer(server);
+  stopApp(server);
 });
 
 const CLASSES = ['blue stripes', 'green squares', 'red circles'];

@@ -4,12 +4,13 @@
  * the procedural demo dataset, the page shows progress, the plumbing-check label, the policy bars and
  * the metrics, and the downloaded zip holds the augmented dataset's metadata and the policy.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, stopApp, watchErrors } from './app-server.ts';
 import { launch, SCREENSHOTS } from './browser.ts';
 
 const PORT = 4519;
@@ -17,50 +18,15 @@ const URL = `http://localhost:${PORT}/`;
 let server: ChildProcess | undefined;
 let ctx: BrowserContext | undefined;
 
-function startServer(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(PORT)], {
-      detached: true, // own process group, so afterAll ends vite and anything it started
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/running at/.test(log)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`start.mjs exited (${code}) before serving:\n${log}`)));
-  });
-}
-
-function stopServer(child: ChildProcess | undefined): void {
-  if (!child?.pid || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    child.kill('SIGTERM');
-  }
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`http ${r.status()}: ${r.url()}`);
-  });
-  return errors;
-}
-
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer();
+  server = await startApp(PORT);
   ctx = await launch();
 }, 300_000);
 
 afterAll(async () => {
   await ctx?.close();
-  stopServer(server);
+  stopApp(server);
 });
 
 describe('run the demo', () => {

@@ -2,11 +2,12 @@
  * The start screen, served by the real start command (build + `vite preview` with COOP/COEP), in
  * Chromium with WebGPU (SwiftShader here) and in a page where WebGPU is missing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, stopApp, watchErrors } from './app-server.ts';
 import { launch, SCREENSHOTS } from './browser.ts';
 
 const PORT = 4517;
@@ -14,62 +15,21 @@ const URL = `http://localhost:${PORT}/`;
 let server: ChildProcess | undefined;
 let ctx: BrowserContext | undefined;
 
-/** Start `node scripts/start.mjs` in its own process group; resolve when it prints its URL. */
-function startServer(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(PORT)], {
-      detached: true, // own process group, so afterAll can end vite and anything it started
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/running at/.test(log)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`start.mjs exited (${code}) before serving:\n${log}`)));
-  });
-}
-
-function stopServer(child: ChildProcess | undefined): void {
-  if (!child?.pid || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    child.kill('SIGTERM');
-  }
-}
-
-/** Collect console errors, uncaught page errors and failed requests, to assert there are none. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  // The console's "Failed to load resource" does not name the file; this does.
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`http ${r.status()}: ${r.url()}`);
-  });
-  return errors;
-}
-
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer();
+  server = await startApp(PORT);
   ctx = await launch();
 }, 300_000);
 
 afterAll(async () => {
   await ctx?.close();
-  stopServer(server);
+  stopApp(server);
 });
 
 describe('start screen', () => {
   it('reports the WebGPU adapter, cross-origin isolation and no errors', async () => {
     const page = await ctx!.newPage();
-    const errors = watchErrors(page);
+    const errors = watchErrors(page, { console: true });
     await page.goto(URL);
     await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
 
@@ -96,7 +56,7 @@ describe('start screen', () => {
 
   it('says plainly when the browser has no WebGPU', async () => {
     const page = await ctx!.newPage();
-    const errors = watchErrors(page);
+    const errors = watchErrors(page, { console: true });
     // navigator.gpu lives on Navigator.prototype; removing it there makes the page see no WebGPU.
     await page.addInitScript(() => {
       delete (Navigator.prototype as unknown as { gpu?: unknown }).gpu;
