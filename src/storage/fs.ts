@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../core/errors.ts';
 import type { FsAdapter } from './fs-adapter.ts';
-import { isQuotaError, quotaError, UsageTally } from './quota.ts';
+import { budgetedWrite, UsageTally } from './quota.ts';
 import { migrationsFrom, SCHEMA, type Schema } from './schema.ts';
 import {
   type CollectionUsage,
@@ -128,19 +128,13 @@ class FsStore<C extends string> implements Store<C> {
     const old = await this.head(collection, key);
     const delta = bytes - (old ? old.size + JSON.stringify(old.meta).length : 0);
     const t = await this.usageTally();
-    if (this.maxBytes !== undefined && delta > 0 && t.total() + delta > this.maxBytes) {
-      throw quotaError(`${collection}/${key}`, bytes, t.list(), this.maxBytes);
-    }
-    try {
+    const o = { collection, key, bytes, delta, isNew: !old, maxBytes: this.maxBytes };
+    await budgetedWrite(t, o, async () => {
       await this.fs.remove(this.path(collection, key, '.json')); // never a new .bin under an old head
       if (data) await this.fs.writeFile(this.path(collection, key, '.bin'), data);
       else await this.fs.remove(this.path(collection, key, '.bin'));
       await this.writeHead(collection, { key, meta, size: data?.length ?? 0 });
-    } catch (e) {
-      if (isQuotaError(e)) throw quotaError(`${collection}/${key}`, bytes, t.list());
-      throw e;
-    }
-    t.add(collection, delta, old ? 0 : 1);
+    });
   }
 
   async get<M extends JsonObject = JsonObject>(

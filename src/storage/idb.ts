@@ -6,7 +6,7 @@
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB } from 'idb';
 import { ConfigError } from '../core/errors.ts';
-import { isQuotaError, quotaError, UsageTally } from './quota.ts';
+import { budgetedWrite, UsageTally } from './quota.ts';
 import { type Migration, migrationsFrom, SCHEMA, type Schema } from './schema.ts';
 import {
   type CollectionUsage,
@@ -119,18 +119,12 @@ class IdbStore<C extends string> implements Store<C> {
     const old = (await this.db.get(collection, key)) as Row | undefined;
     const delta = bytes - (old?.bytes ?? 0);
     const t = await this.usageTally();
-    if (this.maxBytes !== undefined && delta > 0 && t.total() + delta > this.maxBytes) {
-      throw quotaError(`${collection}/${key}`, bytes, t.list(), this.maxBytes);
-    }
     const row: Row = { meta, size: data?.length ?? 0, bytes };
     if (data) row.data = new Blob([data as Uint8Array<ArrayBuffer>]);
-    try {
+    const o = { collection, key, bytes, delta, isNew: !old, maxBytes: this.maxBytes };
+    await budgetedWrite(t, o, async () => {
       await this.db.put(collection, row, key);
-    } catch (e) {
-      if (isQuotaError(e)) throw quotaError(`${collection}/${key}`, bytes, t.list());
-      throw e;
-    }
-    t.add(collection, delta, old ? 0 : 1);
+    });
   }
 
   async get<M extends JsonObject = JsonObject>(

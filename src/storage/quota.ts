@@ -68,3 +68,26 @@ export class UsageTally {
     return [...this.byCol.values()].map((u) => ({ ...u })).sort((a, b) => b.bytes - a.bytes);
   }
 }
+
+/**
+ * One write of `bytes` into `collection` that grows the store by `delta`: refused up front when it would
+ * exceed `maxBytes`, a platform quota error mapped to QuotaExceededError, the tally updated on success.
+ * Shared by every Store implementation so their quota behaviour cannot drift apart.
+ */
+export async function budgetedWrite(
+  t: UsageTally,
+  o: { collection: string; key: string; bytes: number; delta: number; isNew: boolean; maxBytes?: number },
+  write: () => Promise<void>,
+): Promise<void> {
+  const what = `${o.collection}/${o.key}`;
+  if (o.maxBytes !== undefined && o.delta > 0 && t.total() + o.delta > o.maxBytes) {
+    throw quotaError(what, o.bytes, t.list(), o.maxBytes);
+  }
+  try {
+    await write();
+  } catch (e) {
+    if (isQuotaError(e)) throw quotaError(what, o.bytes, t.list());
+    throw e;
+  }
+  t.add(o.collection, o.delta, o.isNew ? 1 : 0);
+}
