@@ -5,18 +5,15 @@
  */
 
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { create, globals } from 'webgpu';
 import { adapterLabel } from '../../src/gpu/capabilities.ts';
 import { Gpu } from '../../src/gpu/device.ts';
 import { allGpuCases } from './cases/index.ts';
+import { installDawn } from './dawn.ts';
 
 let gpu: Gpu;
 
 beforeAll(async () => {
-  Object.assign(globalThis, globals);
-  const g = globalThis as { navigator?: { gpu?: unknown } };
-  if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });
-  Object.defineProperty(g.navigator, 'gpu', { value: create([]), configurable: true });
+  installDawn();
   gpu = await Gpu.acquire();
   console.log(`[gpu-node] Dawn adapter: ${adapterLabel(gpu.capabilities)}`);
 });
