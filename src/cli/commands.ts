@@ -1,13 +1,12 @@
 /**
- * The subcommands, frozen data: name → Command. A later issue makes a placeholder real by writing
- * `commands/<name>.ts` exporting a `Command` and replacing its `placeholder(...)` entry here.
- * Order here is the order in `autogenda --help`.
+ * The subcommands, frozen data: name → Command (each in `commands/<name>.ts`; `placeholder(...)` marks
+ * a planned one). Order here is the order in `autogenda --help`.
  */
 import type { Command } from './command.ts';
+import { makeBench } from './commands/bench.ts';
 import { makeDoctor } from './commands/doctor.ts';
 import { makeExperiment } from './commands/experiment.ts';
 import { makeFixtures } from './commands/fixtures.ts';
-import { placeholder } from './commands/placeholder.ts';
 import { makeRun } from './commands/run.ts';
 import { makeSearch } from './commands/search.ts';
 
@@ -17,11 +16,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
   run: makeRun(),
   fixtures: makeFixtures(),
   experiment: makeExperiment(),
-  bench: placeholder(
-    'bench',
-    'Benchmark GPU kernels and models; prints a table and JSON',
-    'issue: benchmarks',
-  ),
+  bench: makeBench(),
 });
 
 /** The Command for a name, or undefined (own keys only, so `constructor` is not a command). */

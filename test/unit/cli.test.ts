@@ -1,8 +1,11 @@
 /** The CLI dispatcher and `doctor`, driven without Deno through a recording CliIO. */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.ts';
 import { type CliIO, EXIT } from '../../src/cli/command.ts';
+import { BENCHES, makeBench } from '../../src/cli/commands/bench.ts';
 import { formatDoctor, makeDoctor } from '../../src/cli/commands/doctor.ts';
+import { placeholder } from '../../src/cli/commands/placeholder.ts';
 import { COMMANDS, findCommand } from '../../src/cli/commands.ts';
 import type { Capabilities } from '../../src/gpu/capabilities.ts';
 import { NEEDED_LIMITS } from '../../src/gpu/capabilities.ts';
@@ -79,11 +82,28 @@ describe('runCli', () => {
   });
 
   it('placeholders say "not implemented yet" and exit 2', async () => {
-    for (const name of ['bench']) {
-      const io = recorder();
-      expect(await runCli([name], io, '0')).toBe(EXIT.NOT_IMPLEMENTED);
-      expect(io.err_).toMatch(new RegExp(`^autogenda ${name}: not implemented yet \\(`));
+    const cmd = placeholder('later', 'Something planned', 'issue: later');
+    const io = recorder();
+    expect(await cmd.run({ argv: [], io })).toBe(EXIT.NOT_IMPLEMENTED);
+    expect(io.err_).toMatch(/^autogenda later: not implemented yet \(issue: later\)/);
+  });
+
+  it('bench runs the named script with the rest of the arguments, and refuses unknown names', async () => {
+    const calls: [string, readonly string[]][] = [];
+    const bench = makeBench(async (file, args) => {
+      calls.push([file, args]);
+      return 0;
+    });
+    expect(await bench.run({ argv: ['train', '--quick', '--json', 'x.json'], io: recorder() })).toBe(0);
+    expect(calls).toEqual([['train-bench.ts', ['--quick', '--json', 'x.json']]]);
+    for (const name of Object.keys(BENCHES)) {
+      expect(existsSync(`bench/${BENCHES[name].file}`), name).toBe(true);
     }
+    await expect(bench.run({ argv: [], io: recorder() })).rejects.toThrow(/name a benchmark: train, /);
+    await expect(bench.run({ argv: ['nope'], io: recorder() })).rejects.toThrow(/unknown benchmark 'nope'/);
+    const io = recorder();
+    expect(await runCli(['bench'], io, '0')).toBe(EXIT.USAGE);
+    expect(io.err_).toContain('name a benchmark');
   });
 
   it('search without --bank or --out is a usage error naming the flag', async () => {
