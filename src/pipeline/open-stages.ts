@@ -55,25 +55,43 @@ export async function openStages(
     manifests[task] = { m: parseManifest(JSON.parse(text), `${where}/${entry.manifest}`), dir };
   }
   const opts = (t: Task) => ({ folder: f.folder(manifests[t].dir), ep: o.ep });
-  const cap = await openCaptioner(manifests.captioner.m, opts('captioner'));
-  const emb = await openEmbedder(manifests.embedder.m, opts('embedder'));
-  const gen = await openImg2Img(manifests.img2img.m, opts('img2img'));
+  // The captioner, embedder and img2img open on first use and close when the pipeline is done with
+  // them, so no two of the big models need GPU memory at once; a fully cached run opens none of them.
+  // The backbone opens now: it is small, and its feature size is needed up front.
+  const cap = lazy(
+    () => openCaptioner(manifests.captioner.m, opts('captioner')),
+    (m) => m.model.dispose(),
+  );
+  const emb = lazy(
+    () => openEmbedder(manifests.embedder.m, opts('embedder')),
+    (m) => m.model.dispose(),
+  );
+  const gen = lazy(
+    () => openImg2Img(manifests.img2img.m, opts('img2img')),
+    (m) => m.dispose(),
+  );
   const bb = await openBackbone(manifests.backbone.m, opts('backbone'));
   const bbm = manifests.backbone.m;
+  const released = { captioner: cap, embedder: emb, img2img: gen };
   return {
     ids: {
-      captioner: cap.model.manifest.id,
-      embedder: emb.model.manifest.id,
+      captioner: manifests.captioner.m.id,
+      embedder: manifests.embedder.m.id,
       img2img: manifests.img2img.m.id,
       backbone: bbm.id,
     },
     plumbingOnly: index.plumbingOnly === true,
     caption: async (img, cls) =>
-      (await cap.stage.caption(img, cls, { maxNewTokens: o.captionTokens ?? 12 })).text,
-    embed: async (names) => ({ vectors: await emb.stage.embed(names), dim: emb.stage.dim }),
+      (await (await cap.get()).stage.caption(img, cls, { maxNewTokens: o.captionTokens ?? 12 })).text,
+    embed: async (names) => {
+      const e = (await emb.get()).stage;
+      return { vectors: await e.embed(names), dim: e.dim };
+    },
     generate: async (img, r) =>
       (
-        await gen.stage.generate(img, {
+        await (
+          await gen.get()
+        ).stage.generate(img, {
           prompt: r.prompt,
           seed: r.seed,
           strength: r.strength,
@@ -81,6 +99,7 @@ export async function openStages(
           guidance: r.guidance,
         })
       ).image,
+    release: (task) => released[task].close(),
     features: (imgs) => bb.stage.features(imgs),
     featureDim: bb.stage.dim,
     backboneGraph: async () => {
@@ -90,7 +109,23 @@ export async function openStages(
       return { bytes, name: `${bbm.id} ${file}`, output: bb.stage.settings.output };
     },
     dispose: async () => {
-      await Promise.all([cap.model.dispose(), emb.model.dispose(), gen.dispose(), bb.model.dispose()]);
+      await Promise.all([cap.close(), emb.close(), gen.close(), bb.model.dispose()]);
+    },
+  };
+}
+
+/** A model opened on first get() and closed by close(); a get() after close() opens it again. */
+function lazy<T>(open: () => Promise<T>, dispose: (t: T) => Promise<void>) {
+  let opened: Promise<T> | undefined;
+  return {
+    get: () => {
+      opened ??= open();
+      return opened;
+    },
+    close: async () => {
+      const p = opened;
+      opened = undefined;
+      if (p) await dispose(await p);
     },
   };
 }

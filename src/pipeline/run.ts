@@ -124,6 +124,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     captions.set(n, given ?? (await captionItem(ctx, st, hashes[n], classes[labels[n]], image(n))));
     progress('caption', i + 1, pool.length, 'images');
   }
+  await st.release?.('captioner');
 
   // neighbours: class-name embeddings → top-m cosine neighbours
   const vectors: Float32Array[] = [];
@@ -132,6 +133,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     progress('neighbours', k + 1, classes.length, 'names');
   }
   const neighbours = topNeighbours(vectors, Math.min(s.neighbours, classes.length - 1)).indices;
+  await st.release?.('embedder');
 
   // candidates: local and transfer prompts through img2img
   const jobs = planCandidates({
@@ -153,6 +155,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     candidates.push(await candidateItem(ctx, st, j, hashes[j.n], classes[labels[j.n]], gen, image(j.n)));
     progress('candidates', i + 1, jobs.length, 'images');
   }
+  await st.release?.('img2img');
 
   // features: φ of every real image and every candidate
   const total = labels.length + candidates.length;

@@ -25,5 +25,7 @@ export interface PipelineStages {
   featureDim: number;
   /** For the one-file classifier export: the backbone graph and its pooled output. */
   backboneGraph(): Promise<{ bytes: Uint8Array; name: string; output: string }>;
+  /** Frees a model the pipeline is done with (it reopens if called again); optional for fakes. */
+  release?(task: 'captioner' | 'embedder' | 'img2img'): Promise<void>;
   dispose(): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * (a Deno subprocess in the CLI), so the dispatch is testable anywhere.
  */
 import { UsageError } from '../args.ts';
-import type { Command } from '../command.ts';
+import type { Command, CommandContext } from '../command.ts';
 
 export const BENCHES: Readonly<Record<string, { file: string; what: string }>> = Object.freeze({
   train: { file: 'train-bench.ts', what: 'training engine vs tfjs-backend-webgpu and a CPU loop (--quick)' },
@@ -25,7 +25,7 @@ export function makeBench(runner: BenchRunner = denoRunner): Command {
     name: 'bench',
     summary: 'Run a benchmark (training engine, kernels, img2img, α defaults); prints a table and JSON',
     usage: `Usage: autogenda bench <name> [options of that benchmark]\n\nBenchmarks (bench/README.md; figures go to bench/RESULTS.md):\n${names}\n\nFigures from software adapters size things; they are not GPU performance claims.`,
-    run: async ({ argv }) => {
+    run: async ({ argv }: CommandContext) => {
       const [name, ...rest] = argv;
       if (!name) throw new UsageError(`name a benchmark: ${Object.keys(BENCHES).join(', ')}`);
       const b = Object.hasOwn(BENCHES, name) ? BENCHES[name] : undefined;
