@@ -22,6 +22,8 @@ export interface RunOutcome {
   classes: string[];
   sources: string[];
   probs: number[][];
+  /** Search methods: the policy after each search epoch, [epoch][class][source]; [] otherwise. */
+  history: number[][][];
   metrics: {
     top1: number;
     meanClassAcc: number;
@@ -94,9 +96,15 @@ export async function trainRuns(
   o: TrainRunsOptions,
 ): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
+  const total = o.methods.length * o.seeds.length;
   for (const name of o.methods) {
     for (const seed of o.seeds) {
       checkCancelled(o.signal);
+      // Which run the step counts that follow belong to (progress UIs keep the message per stage).
+      const message = `${name}, seed ${seed} (run ${out.length + 1} of ${total})`;
+      for (const stage of ['search', 'train'] as const) {
+        o.onProgress?.({ type: 'stage', stage, done: 0, total: 1, unit: 'steps', message });
+      }
       const cfg = { ...o.train, seed };
       const key = await itemKey('run', {
         bank: bankKey,
@@ -116,6 +124,7 @@ export async function trainRuns(
           classes: r.classes,
           sources: r.sources,
           probs: r.probs,
+          history: r.history.search.map((h) => h.probs),
           metrics: r.metrics,
           headShapes: r.head.map((l) => ({ R: l.R, Cin: l.Cin })),
         };
@@ -130,6 +139,7 @@ export async function trainRuns(
         classes: m.classes,
         sources: m.sources,
         probs: m.probs,
+        history: m.history ?? [], // runs cached before the history was kept
         metrics: m.metrics,
         head: unpackHead(m.headShapes, item.data ?? new Uint8Array()),
       });

@@ -3,11 +3,11 @@
  * models folder, so the browser can run the whole pipeline with no download and no server. Plumbing
  * checks only: the index says plumbingOnly, and everything downstream shows the warning.
  */
-import type { ModelsFolder } from './open-stages.ts';
+import type { ModelsFolder } from '../open-stages.ts';
 
 export async function fixtureModelsFolder(): Promise<ModelsFolder> {
   // Loaded lazily: a few MB of graph-building code that only the demo needs.
-  const f = await import('../../models/fixtures/index.ts');
+  const f = await import('../../../models/fixtures/index.ts');
   const packages = await Promise.all([
     f.embedderFixture(),
     f.backboneFixture('hf'),

@@ -1,61 +1,25 @@
 /**
- * The demo run as the web app's pipeline worker exposes it: fixture models built in memory, the
- * procedural demo dataset, small settings, an IndexedDB store (resumable cache), and the exports
- * zipped. Returns plain data (survives postMessage); the zip's buffer is transferable.
+ * One run as the app's pipeline worker performs it: a stored dataset, the chosen models, the form's
+ * settings, the app's IndexedDB store (every item cached, so a reload mid-run resumes), and every
+ * export built. Returns plain data (survives postMessage); export buffers are transferable.
  */
-import { topNeighbours } from '../core/neighbours.ts';
-import type { StageProgress } from '../core/progress.ts';
-import { Gpu } from '../gpu/device.ts';
-import { openIdbStore } from '../storage/idb.ts';
-import { resolveTrainConfig } from '../train/config.ts';
-import { demoSource } from './demo-browser.ts';
-import { toZip } from './export/write.ts';
-import { buildExports, PLUMBING_WARNING } from './export-run.ts';
-import { fixtureModelsFolder } from './fixtures-browser.ts';
-import { browserDecoder } from './import/decode-browser.ts';
-import { classEmbedding } from './items.ts';
-import { openStages } from './open-stages.ts';
-import { IMAGE_PREFIX, type PipelineResult, runPipeline } from './run.ts';
-import { resolveSettings } from './settings.ts';
-import type { PipelineStages } from './stages.ts';
-import type { Tally } from './tally.ts';
-
-export interface DemoRunSummary {
-  plumbingOnly: boolean;
-  warning?: string;
-  classes: string[];
-  trainCounts: number[];
-  sources: string[];
-  /** probs[class][source]: the first run's learned policy. */
-  probs: number[][];
-  runs: { method: string; seed: number; top1: number; meanClassAcc: number; perClass: (number | null)[] }[];
-  testCount: number;
-  models: Record<string, string>;
-  zip: Uint8Array;
-  /** Per stage: items computed by this run vs found in the store (a resumed run reuses most). */
-  tally: Tally;
-  /** Per class: its neighbour classes and up to 2 training originals with their candidates. */
-  gallery: GalleryClass[];
-}
-
-export interface GalleryCandidate {
-  source: string;
-  prompt: string;
-  png: Uint8Array;
-}
-
-export interface GalleryOriginal {
-  caption: string;
-  /** The stored image's bytes (as imported). */
-  bytes: Uint8Array;
-  candidates: GalleryCandidate[];
-}
-
-export interface GalleryClass {
-  name: string;
-  neighbours: string[];
-  originals: GalleryOriginal[];
-}
+import { topNeighbours } from '../../core/neighbours.ts';
+import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
+import { Gpu } from '../../gpu/device.ts';
+import type { Collection } from '../../storage/schema.ts';
+import type { Store } from '../../storage/store.ts';
+import { resolveTrainConfig } from '../../train/config.ts';
+import { toZip } from '../export/write.ts';
+import { buildExports, PLUMBING_WARNING } from '../export-run.ts';
+import type { ImageDecoder } from '../import/decoder.ts';
+import { classEmbedding } from '../items.ts';
+import { openStages } from '../open-stages.ts';
+import { IMAGE_PREFIX, type PipelineResult, runPipeline } from '../run.ts';
+import { resolveSettings } from '../settings.ts';
+import type { PipelineStages } from '../stages.ts';
+import type { GalleryClass, GalleryOriginal, RunRequest, RunSummary } from './contract.ts';
+import { storedSource } from './datasets.ts';
+import { modelsFolderFor } from './models.ts';
 
 const GALLERY_PER_CLASS = 2;
 
@@ -63,7 +27,7 @@ const GALLERY_PER_CLASS = 2;
 async function buildGallery(
   r: PipelineResult,
   stages: PipelineStages,
-  store: Awaited<ReturnType<typeof openIdbStore>>,
+  store: Store<Collection>,
   m: number,
 ): Promise<GalleryClass[]> {
   const ctx = { store, tally: {} };
@@ -89,34 +53,32 @@ async function buildGallery(
   return gallery;
 }
 
-export interface DemoRunOptions {
-  onProgress?: (p: StageProgress) => void;
+export interface AppRunOptions {
+  store: Store<Collection>;
+  decoder: ImageDecoder;
+  /** Stage progress, and download progress when a cached model's file must be fetched again. */
+  onProgress?: (p: StageProgress | DownloadProgress) => void;
   signal?: AbortSignal;
-  /** IndexedDB database name (tests pass a fresh one). */
-  storeName?: string;
 }
 
-export async function runDemo(o: DemoRunOptions = {}): Promise<DemoRunSummary> {
-  // Tiny everything, as the CLI's own end-to-end run: 2 img2img steps, 1 candidate per source.
-  const settings = resolveSettings({
-    kLocal: 1,
-    kTransfer: 1,
-    steps: 2,
-    neighbours: 2,
-    train: resolveTrainConfig({ epochs: 2, finalEpochs: 2 }),
-  });
-  const stages = await openStages(await fixtureModelsFolder(), 'fixture models (in memory)');
-  const store = await openIdbStore({ name: o.storeName ?? 'autogenda-demo' });
+const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
+
+export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<RunSummary> {
+  const { train, ...rest } = req.settings;
+  const settings = resolveSettings({ ...rest, train: resolveTrainConfig(train) });
+  const source = await storedSource(o.store, req.datasetId);
+  const models = await modelsFolderFor(req.models, { signal: o.signal, onProgress: o.onProgress });
+  const stages = await openStages(models.folder, models.where);
   let gpu: Gpu | undefined;
   try {
     const result = await runPipeline({
-      source: demoSource(),
-      decoder: browserDecoder,
-      store,
+      source,
+      decoder: o.decoder,
+      store: o.store,
       stages,
       settings,
       gpu: async () => {
-        gpu ??= await Gpu.acquire();
+        if (!gpu || gpu.lost) gpu = await Gpu.acquire();
         return gpu;
       },
       onProgress: (p) => {
@@ -124,31 +86,58 @@ export async function runDemo(o: DemoRunOptions = {}): Promise<DemoRunSummary> {
       },
       signal: o.signal,
     });
-    const ex = await buildExports(result, stages, store, settings);
-    const best = result.runs[0];
+    o.onProgress?.({ type: 'stage', stage: 'export', done: 0, total: 1, unit: 'files' });
+    const ex = await buildExports(result, stages, o.store, settings);
+    const name = slug(source.name);
+    const metricsJson = new TextEncoder().encode(`${JSON.stringify(ex.metrics, null, 2)}\n`);
+    const everything = [
+      ...ex.files,
+      { path: 'classifier.onnx', data: ex.classifier, compressed: false },
+      { path: 'metrics.json', data: metricsJson, compressed: false },
+    ];
+    const exports = [
+      { name: `${name}-autogenda.zip`, bytes: toZip(everything), type: 'application/zip' },
+      { name: 'classifier.onnx', bytes: ex.classifier, type: 'application/octet-stream' },
+      { name: 'metrics.json', bytes: metricsJson, type: 'application/json' },
+      ...ex.files
+        .filter((f) => !f.path.includes('/'))
+        .map((f) => ({ name: f.path, bytes: f.data, type: mime(f.path) })),
+    ];
+    o.onProgress?.({ type: 'stage', stage: 'export', done: 1, total: 1, unit: 'files' });
+    const first = result.runs[0];
     return {
       plumbingOnly: stages.plumbingOnly,
       ...(stages.plumbingOnly && { warning: PLUMBING_WARNING }),
+      dataset: { id: req.datasetId, name: source.name },
+      settings: req.settings,
       classes: result.classes,
       trainCounts: result.split.trainCounts,
-      sources: best.sources,
-      probs: best.probs,
+      sources: first.sources,
       runs: result.runs.map((r) => ({
         method: r.method,
         seed: r.seed,
         top1: r.metrics.top1,
         meanClassAcc: r.metrics.meanClassAcc,
         perClass: r.metrics.perClass,
+        sources: r.sources,
+        probs: r.probs,
+        history: r.history,
       })),
-      testCount: best.metrics.count,
+      testCount: first.metrics.count,
       models: { ...stages.ids },
-      zip: toZip(ex.files),
       tally: result.tally,
-      gallery: await buildGallery(result, stages, store, settings.neighbours),
+      gallery: await buildGallery(result, stages, o.store, settings.neighbours),
+      exports,
     };
   } finally {
-    await store.close();
     await stages.dispose();
     gpu?.destroy();
   }
+}
+
+function mime(path: string): string {
+  if (path.endsWith('.json')) return 'application/json';
+  if (path.endsWith('.md')) return 'text/markdown';
+  if (path.endsWith('.jsonl')) return 'application/x-ndjson';
+  return 'application/octet-stream';
 }
