@@ -1,15 +1,15 @@
-/** The app's sections, in order. Frozen data: a later issue enables a section by flipping `ready`. */
-export interface Section {
-  readonly id: string;
-  readonly label: string;
-  readonly ready: boolean;
-}
+/** The app's sections, in order: the navigation and the router both read this list. */
+export const SECTIONS = [
+  { id: 'start', label: 'Start' },
+  { id: 'import', label: 'Import' },
+  { id: 'models', label: 'Models' },
+  { id: 'run', label: 'Run' },
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'export', label: 'Export' },
+] as const;
 
-export const SECTIONS: readonly Section[] = Object.freeze([
-  { id: 'gpu', label: 'Your GPU', ready: true },
-  { id: 'import', label: 'Import', ready: false },
-  { id: 'models', label: 'Models', ready: false },
-  { id: 'run', label: 'Run', ready: false },
-  { id: 'inspect', label: 'Inspect', ready: false },
-  { id: 'export', label: 'Export', ready: false },
-]);
+export type SectionId = (typeof SECTIONS)[number]['id'];
+
+export function isSection(id: string): id is SectionId {
+  return SECTIONS.some((s) => s.id === id);
+}

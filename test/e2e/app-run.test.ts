@@ -1,8 +1,9 @@
 /**
  * "Run the demo" in the served app (build + `vite preview`, COOP/COEP), in headless Chromium with
- * SwiftShader WebGPU: the whole pipeline runs in the pipeline worker on in-memory fixture models and
- * the procedural demo dataset, the page shows progress, the plumbing-check label, the policy bars and
- * the metrics, and the downloaded zip holds the augmented dataset's metadata and the policy.
+ * SwiftShader WebGPU: one click on Start imports the bundled Fashion-MNIST subset and runs the whole
+ * pipeline in the pipeline worker on in-memory fixture models; the Run screen shows the settings,
+ * per-stage progress and the plumbing-check warning, and the Export screen's downloads hold what the
+ * pipeline exported (the zip: augmented dataset, classifier, policy, metrics, report).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -35,67 +36,58 @@ describe('run the demo', () => {
     const page = await ctx!.newPage();
     const errors = watchErrors(page);
     await page.goto(URL);
-    const run = page.getByRole('button', { name: 'Run the demo' });
-    await run.click();
-    await expect(run.isDisabled()).resolves.toBe(true);
+    await page.getByTestId('run-demo').click();
+    await page.waitForURL(/#run$/);
+    const start = page.getByTestId('run-start');
+    await expect(start.isDisabled()).resolves.toBe(true);
     await page
       .locator('[data-stage="caption"] .stage-count')
       .getByText(/\d+ \/ \d+/)
-      .waitFor({
-        timeout: 120_000,
-      });
-    await page.getByRole('button', { name: 'Cancel' }).click();
+      .waitFor({ timeout: 120_000 });
+    await page.getByTestId('run-cancel').click();
     await page.getByText(/^Cancelled\./).waitFor({ timeout: 60_000 });
-    await expect(run.isEnabled()).resolves.toBe(true);
-    await expect(page.getByTestId('run-results').count()).resolves.toBe(0);
+    // The demo's dataset is now imported and selected: Run can start again.
+    await expect(page.getByTestId('run-dataset').textContent()).resolves.toMatch(
+      /^Fashion-MNIST demo: 100 images in 10 classes/,
+    );
+    await expect(start.isEnabled()).resolves.toBe(true);
+    await expect(page.getByTestId('run-done').count()).resolves.toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'run-cancelled.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
 
-  it('runs the pipeline in a worker and shows the policy, the metrics and a downloadable zip', async () => {
+  it('runs the demo in a worker, then exports everything it made', async () => {
     const page = await ctx!.newPage();
     const errors = watchErrors(page);
-    page.on('console', (m) => {
-      if (m.type() === 'error') console.log(`[e2e/app-run] console: ${m.text()}`);
-    });
     await page.goto(URL);
-    const label = page.getByTestId('plumbing-label');
-    await expect(label.textContent()).resolves.toMatch(/PLUMBING CHECK/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'run-idle.png'), fullPage: true });
+    await expect(page.getByTestId('plumbing-label').textContent()).resolves.toMatch(/PLUMBING CHECK/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'start-demo.png'), fullPage: true });
 
-    await page.getByRole('button', { name: 'Run the demo' }).click();
+    await page.getByTestId('run-demo').click();
     await page.getByTestId('run-progress').waitFor();
-    // The main thread stays responsive while the worker computes.
+    // The main thread stays responsive while the worker computes, and other sections open meanwhile.
     await expect(page.evaluate(() => 1 + 1)).resolves.toBe(2);
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Models', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Run' }).click();
     await page
-      .locator('[data-stage="caption"] .stage-count')
-      .getByText(/\d+ \/ \d+/)
-      .waitFor({
-        timeout: 120_000,
-      });
+      .locator('[data-stage="candidates"] .stage-count')
+      .getByText(/[1-9]\d* \/ \d+/)
+      .waitFor({ timeout: 300_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'run-progress.png'), fullPage: true });
 
-    const done = page.getByTestId('run-results').or(page.getByTestId('run-error'));
-    await done.waitFor({ timeout: 400_000 });
-    const failure = await page.getByTestId('run-error').count();
-    if (failure) throw new Error((await page.getByTestId('run-error').textContent()) ?? 'run failed');
-
+    const done = page.getByTestId('run-done').or(page.getByTestId('run-error'));
+    await done.waitFor({ timeout: 500_000 });
+    if (await page.getByTestId('run-error').count()) {
+      throw new Error((await page.getByTestId('run-error').textContent()) ?? 'run failed');
+    }
     await expect(page.getByTestId('plumbing-warning').textContent()).resolves.toMatch(
       /PLUMBING CHECK, NOT A RESULT/,
     );
-    await page.screenshot({ path: join(SCREENSHOTS, 'run-results.png'), fullPage: true });
-    // Import turns '-' in folder names into spaces.
-    const classes = ['blue stripes', 'green squares', 'red circles'];
-    const bars = page.getByTestId('policy-bars');
-    for (const c of classes) {
-      await expect(bars.locator(`g[data-class="${c}"] text`).textContent()).resolves.toBe(c);
-      await expect(bars.locator(`g[data-class="${c}"] rect`).count()).resolves.toBeGreaterThanOrEqual(2);
-    }
-    const metrics = page.getByTestId('metrics');
-    await expect(metrics.locator('tbody tr').first().textContent()).resolves.toMatch(/^autogenda0\d/);
-    await expect(metrics.textContent()).resolves.toMatch(/red circles/);
-    for (const s of ['caption', 'candidates', 'features', 'train', 'evaluate']) {
+    // Three methods × three seeds, as the demo settings say.
+    await expect(page.getByTestId('reuse').textContent()).resolves.toMatch(/^Done: 9 training run\(s\)/);
+    for (const s of ['import', 'caption', 'candidates', 'features', 'train', 'evaluate']) {
       await expect(
         page.locator(`[data-stage="${s}"] progress`).evaluate((e) => {
           const p = e as HTMLProgressElement;
@@ -103,19 +95,43 @@ describe('run the demo', () => {
         }),
       ).resolves.toBe(true);
     }
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-done.png'), fullPage: true });
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByTestId('download-zip').click(),
-    ]);
-    const path = await download.path();
-    const files = unzipSync(new Uint8Array(readFileSync(path)));
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(['metadata.jsonl', 'policy.json']));
+    await page.getByRole('link', { name: 'Export' }).first().click();
+    await expect(page.getByTestId('export-warning').textContent()).resolves.toMatch(/PLUMBING CHECK/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'export.png'), fullPage: true });
+    const download = async (name: string) => {
+      const [d] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`[data-export="${name}"]`).click(),
+      ]);
+      expect(d.suggestedFilename()).toBe(name);
+      return new Uint8Array(readFileSync(await d.path()));
+    };
+    const zip = await download('Fashion-MNIST-demo-autogenda.zip');
+    const files = unzipSync(zip);
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'metadata.jsonl',
+        'policy.json',
+        'classifier.onnx',
+        'metrics.json',
+        'report.md',
+      ]),
+    );
     const policy = JSON.parse(new TextDecoder().decode(files['policy.json']));
-    expect(policy.classes).toEqual(classes);
+    expect(policy.classes).toHaveLength(10);
+    expect(policy.classes).toContain('ankle boot');
+    const metrics = JSON.parse(new TextDecoder().decode(files['metrics.json']));
+    expect(metrics.plumbingOnly).toBe(true);
+    expect(metrics.runs).toHaveLength(9);
     const lines = new TextDecoder().decode(files['metadata.jsonl']).trim().split('\n');
-    expect(lines.length).toBeGreaterThan(0);
+    const sources = new Set(lines.map((l) => JSON.parse(l).source));
+    expect([...sources].sort()).toEqual(['local', 'real', 'transfer']);
+    // The classifier on its own is the same file as in the zip.
+    const onnx = await download('classifier.onnx');
+    expect(onnx).toEqual(files['classifier.onnx']);
     expect(errors).toEqual([]);
     await page.close();
-  }, 600_000);
+  }, 900_000);
 });

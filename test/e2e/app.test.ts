@@ -46,10 +46,40 @@ describe('start screen', () => {
     // Every needed limit appears in the table, and the shader-f16 verdict is shown either way.
     await expect(page.locator('table.limits tbody tr').count()).resolves.toBeGreaterThanOrEqual(5);
     await expect(page.locator('[data-feature="shader-f16"]').count()).resolves.toBe(1);
-    // Future sections are present but not links.
-    await expect(page.getByRole('navigation').getByRole('link').count()).resolves.toBe(1);
+    // Every section is a link, in order, and the current one is marked.
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+      'Start',
+      'Import',
+      'Models',
+      'Run',
+      'Inspect',
+      'Export',
+    ]);
+    await expect(nav.locator('[aria-current="page"]').textContent()).resolves.toBe('Start');
 
     await page.screenshot({ path: join(SCREENSHOTS, 'start.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('moves between sections with the keyboard alone', async () => {
+    const page = await ctx!.newPage();
+    const errors = watchErrors(page, { console: true });
+    await page.goto(URL);
+    await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    for (let i = 0; i < 12 && (await focused()) !== 'Models'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Models');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#models$/);
+    await page.getByRole('heading', { level: 2, name: 'Models', exact: true }).waitFor();
+    // Back to Start with the history, as with any link.
+    await page.goBack();
+    await page.getByTestId('run-demo').waitFor();
+    // The demo button is reachable and named.
+    for (let i = 0; i < 30 && (await focused()) !== 'Run the demo'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Run the demo');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -14,6 +14,25 @@ describe('the run screen progress state', () => {
     expect(Object.keys(p).sort()).toEqual(['caption', 'split']);
   });
 
+  it('keeps a stage message until another replaces it', () => {
+    const track = progressTracker(() => 0);
+    let p = track(
+      {},
+      { type: 'stage', stage: 'train', done: 0, total: 1, message: 'autogenda, seed 0 (run 1 of 2)' },
+    );
+    p = track(p, { type: 'stage', stage: 'train', done: 5, total: 20, unit: 'steps' });
+    expect(p.train).toMatchObject({ done: 5, total: 20, message: 'autogenda, seed 0 (run 1 of 2)' });
+    p = track(p, {
+      type: 'stage',
+      stage: 'train',
+      done: 0,
+      total: 1,
+      message: 'identity, seed 0 (run 2 of 2)',
+    });
+    expect(p.train?.message).toBe('identity, seed 0 (run 2 of 2)');
+    expect(p.search).toBeUndefined();
+  });
+
   it('weighs every reported stage equally in the overall fraction', () => {
     const n = RUN_STAGES.length;
     expect(RUN_STAGES).not.toContain('export');

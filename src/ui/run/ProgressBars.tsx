@@ -20,6 +20,7 @@ export function ProgressBars({ progress, live }: { progress: RunProgress; live: 
                 <progress max={st?.total || 1} value={st ? st.done : 0} />
                 <span class="stage-count">
                   {st ? `${formatCount(st.done)} / ${formatCount(st.total)} ${st.unit ?? ''}` : 'waiting'}
+                  {st?.message && <span class="stage-message"> · {st.message}</span>}
                 </span>
                 <span class="stage-eta">{live || st?.etaSeconds === 0 ? formatEta(st?.etaSeconds) : ''}</span>
               </label>

@@ -15,6 +15,8 @@ export interface StageState {
   total: number;
   unit?: string;
   etaSeconds?: number;
+  /** The latest message of the stage (e.g. which training run), kept until another replaces it. */
+  message?: string;
 }
 
 export type RunProgress = Partial<Record<StageName, StageState>>;
@@ -28,7 +30,8 @@ export function progressTracker(now?: Clock) {
       etas.set(p.stage, eta);
     }
     const etaSeconds = p.etaSeconds ?? eta(p.done, p.total);
-    return { ...prev, [p.stage]: { done: p.done, total: p.total, unit: p.unit, etaSeconds } };
+    const message = p.message ?? prev[p.stage]?.message;
+    return { ...prev, [p.stage]: { done: p.done, total: p.total, unit: p.unit, etaSeconds, message } };
   };
 }
 

@@ -1,9 +1,18 @@
 /**
- * Whether a demo run was started and never finished (the tab was closed or reloaded mid-run): a flag
- * in localStorage, set at start, cleared when the run ends or is cancelled. The cached items
- * themselves live in the worker's IndexedDB store; this only decides whether to offer "Resume".
+ * The run the tab was busy with, kept in localStorage from start to end: when a reload or a closed
+ * tab interrupts it, the app offers to resume it. The cached items themselves live in the worker's
+ * IndexedDB store; this only remembers what to ask for again. Runs on a picked local model folder
+ * are not remembered (the Files do not survive a reload).
  */
-const KEY = 'autogenda-demo-run';
+import type { RunRequest } from '../../pipeline/app/contract.ts';
+
+const KEY = 'autogenda-run';
+
+export interface UnfinishedRun {
+  request: RunRequest;
+  datasetName: string;
+  startedAt: string;
+}
 
 function storage(): Storage | undefined {
   try {
@@ -13,14 +22,23 @@ function storage(): Storage | undefined {
   }
 }
 
-export function markRunStarted(): void {
-  storage()?.setItem(KEY, JSON.stringify({ startedAt: new Date().toISOString() }));
+export function markRunStarted(request: RunRequest, datasetName: string): void {
+  if (request.models.kind === 'local') return;
+  const run: UnfinishedRun = { request, datasetName, startedAt: new Date().toISOString() };
+  storage()?.setItem(KEY, JSON.stringify(run));
 }
 
 export function clearRunState(): void {
   storage()?.removeItem(KEY);
 }
 
-export function hasUnfinishedRun(): boolean {
-  return storage()?.getItem(KEY) != null;
+export function unfinishedRun(): UnfinishedRun | undefined {
+  const text = storage()?.getItem(KEY);
+  if (!text) return undefined;
+  try {
+    const run = JSON.parse(text) as UnfinishedRun;
+    return run?.request?.datasetId ? run : undefined;
+  } catch {
+    return undefined; // written by another version: ignore
+  }
 }

@@ -1,0 +1,30 @@
+/**
+ * The run form's defaults: the paper's (ALGORITHM.md) where it has one — m = 3 neighbours, K = 2
+ * candidates per source, strength 0.5, guidance 7.5, 50 search and 50 final epochs — and the demo's,
+ * small enough to finish in a minute or two on a laptop GPU with the fixture models.
+ */
+import type { RunSettings } from '../../pipeline/app/contract.ts';
+
+export const DEFAULT_SETTINGS: RunSettings = {
+  profile: 'imbalanced:0.1',
+  seed: 0,
+  seeds: [0, 1, 2],
+  methods: ['autogenda', 'search-free', 'identity'],
+  kLocal: 2,
+  kTransfer: 2,
+  strength: 0.5,
+  steps: 25,
+  guidance: 7.5,
+  neighbours: 3,
+  testFraction: 0.2,
+  train: { epochs: 50, finalEpochs: 50 },
+};
+
+/** The one-click demo: the same method list, fewer candidates and steps (fixture models, small set). */
+export const DEMO_SETTINGS: RunSettings = {
+  ...DEFAULT_SETTINGS,
+  kLocal: 1,
+  kTransfer: 1,
+  steps: 2,
+  train: { epochs: 10, finalEpochs: 10 },
+};

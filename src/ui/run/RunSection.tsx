@@ -1,0 +1,115 @@
+/**
+ * Run: which dataset and models, the settings, one overall bar plus a bar per stage with counts and
+ * ETA, cancel, and where to look when it is done. All work happens in the pipeline worker.
+ */
+
+import { formatTally } from '../../pipeline/tally.ts';
+import {
+  dataset,
+  models,
+  modelsLabel,
+  runDownload,
+  runPhase,
+  runProgress,
+  runResult,
+  settings,
+} from '../app/state.ts';
+import { formatBytes } from '../format.ts';
+import { ProgressBars } from './ProgressBars.tsx';
+import { ResumeOffer } from './ResumeOffer.tsx';
+import { cancelRun, startRun } from './run-control.ts';
+import { SettingsForm } from './SettingsForm.tsx';
+import { settingsProblem } from './settings-form.ts';
+
+export function RunSection() {
+  const phase = runPhase.value;
+  const running = phase.kind === 'running';
+  const ds = dataset.value;
+  const problem = settingsProblem(settings.value);
+  const start = () => {
+    if (!ds) return;
+    void startRun({ datasetId: ds.id, models: models.value, settings: settings.value }, ds.name);
+  };
+  const result = runResult.value;
+  return (
+    <section class="panel" aria-labelledby="run-heading">
+      <h2 id="run-heading">Run</h2>
+      <ResumeOffer />
+      <dl class="run-inputs">
+        <dt>Dataset</dt>
+        <dd data-testid="run-dataset">
+          {ds ? (
+            `${ds.name}: ${ds.images} images in ${ds.classes.length} classes`
+          ) : (
+            <>
+              none yet: <a href="#import">import one</a> or run the demo from <a href="#start">Start</a>
+            </>
+          )}
+        </dd>
+        <dt>Models</dt>
+        <dd data-testid="run-models">
+          {modelsLabel.value} (<a href="#models">change</a>)
+        </dd>
+      </dl>
+      <SettingsForm disabled={running} />
+      {problem && (
+        <p class="error" role="alert" data-testid="settings-problem">
+          These settings cannot run: {problem}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" data-testid="run-start" onClick={start} disabled={running || !ds || !!problem}>
+          Run
+        </button>
+        <button type="button" data-testid="run-cancel" onClick={cancelRun} disabled={!running}>
+          Cancel
+        </button>
+      </div>
+      {phase.kind !== 'idle' && <ProgressBars progress={runProgress.value} live={running} />}
+      {running && runDownload.value && (
+        <p class="muted" data-testid="run-download">
+          Fetching {runDownload.value.file} again (it left the model cache):{' '}
+          {formatBytes(runDownload.value.loaded)}
+          {runDownload.value.total ? ` of ${formatBytes(runDownload.value.total)}` : ''}
+        </p>
+      )}
+      <div aria-live="polite" class="run-outcome">
+        {running && (
+          <p>
+            Running on {phase.datasetName}… the page stays usable while the worker computes; you can look at
+            other sections meanwhile.
+          </p>
+        )}
+        {phase.kind === 'cancelled' && (
+          <p>Cancelled. Finished items stay cached; running again reuses them.</p>
+        )}
+        {phase.kind === 'failed' && (
+          <p class="error" data-testid="run-error">
+            The run failed: {phase.message}
+          </p>
+        )}
+        {phase.kind === 'done' && result && (
+          <div data-testid="run-done">
+            {result.warning && (
+              <p class="plumbing" data-testid="plumbing-warning">
+                {result.warning}
+              </p>
+            )}
+            <p data-testid="reuse">
+              Done: {result.runs.length} training run(s) on {result.dataset.name}. Cache:{' '}
+              {formatTally(result.tally)}.
+            </p>
+            <p class="actions">
+              <a class="button" href="#inspect">
+                Inspect the results
+              </a>
+              <a class="button" href="#export">
+                Export
+              </a>
+            </p>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
