@@ -1,0 +1,241 @@
+/**
+ * The Models screen in the served app (headless Chromium, no internet): the bundled manifests per task,
+ * downloads from a mirror on loopback into the OPFS cache with progress, a cancelled download that
+ * resumes with a Range request, clearing, choosing downloaded models for the next run, and a local
+ * models folder (as `autogenda fixtures` writes it) checked and chosen.
+ *
+ * The mirror serves the real manifests' file layouts filled with fixture-built graphs of the same task
+ * (the bundled manifests record no sizes or sha256 yet, so any bytes verify; the graphs' I/O sizes
+ * differ from the real models', so a run on them would stop at the signature check: runs on cached
+ * models are covered by the unit tests with fixture manifests).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  backboneFixture,
+  diffusionFixture,
+  embedderFixture,
+  type FixturePackage,
+  smolVlmFixture,
+  vitGpt2Fixture,
+} from '../../models/fixtures/index.ts';
+import { writeFixtures } from '../../src/cli/commands/fixtures.ts';
+import { type ModelManifest, parseManifest } from '../../src/models/manifest.ts';
+import { downloadFiles } from '../../src/pipeline/app/model-registry.ts';
+import { FileServer } from '../support/http-server.ts';
+import { startApp, stopApp, watchErrors } from './app-server.ts';
+import { launch, SCREENSHOTS } from './browser.ts';
+
+const PORT = 4526;
+const MIRROR_PORT = 4528;
+const URL = `http://localhost:${PORT}/#models`;
+/** Big enough that a throttled download is still running when the test cancels it. */
+const WEIGHTS_BYTES = 3 << 20;
+
+let server: ChildProcess | undefined;
+let ctx: BrowserContext | undefined;
+let page: Page;
+let errors: string[];
+/** Requests to anything but the app and the mirror (there must be none: no internet, no telemetry). */
+const foreign: string[] = [];
+const mirror = new FileServer(MIRROR_PORT);
+const tmp = mkdtempSync(join(tmpdir(), 'autogenda-app-models-'));
+
+/** The fixture of the same task and layout as a real manifest. */
+function fixtureFor(m: ModelManifest, fx: FixturePackage[]): FixturePackage {
+  const same = fx.filter((f) => f.manifest.task === m.task);
+  return (
+    same.find(
+      (f) =>
+        f.manifest.captioner?.layout === m.captioner?.layout &&
+        f.manifest.backbone?.output === m.backbone?.output,
+    ) ?? same[0]
+  );
+}
+
+/** A fixture file for a real manifest's path: the same path, without a dtype suffix, or by file name. */
+function bytesFor(path: string, f: FixturePackage): Uint8Array {
+  const plain = path.replace(/_(quantized|fp16)\.onnx$/, '.onnx');
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return (
+    f.files.get(path) ??
+    f.files.get(plain) ??
+    [...f.files].find(([p]) => p.endsWith(`/${base}`) || p === base)?.[1] ??
+    new Uint8Array(WEIGHTS_BYTES).fill(7) // external weights (sd-v1-5's unet/weights.pb)
+  );
+}
+
+const nodeFs = {
+  writeFile: (p: string, d: Uint8Array) => writeFile(p, d),
+  mkdir: async (p: string, o: { recursive: boolean }) => {
+    await mkdir(p, o);
+  },
+};
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const fx = await Promise.all([
+    embedderFixture(),
+    backboneFixture('hf'),
+    backboneFixture('torchvision'),
+    vitGpt2Fixture(),
+    smolVlmFixture(),
+    diffusionFixture(),
+  ]);
+  for (const name of readdirSync('models').filter((n) => n.endsWith('.json'))) {
+    const m = parseManifest(JSON.parse(readFileSync(join('models', name), 'utf8')), name);
+    for (const path of downloadFiles(m))
+      mirror.files.set(`/${m.id}/${path}`, bytesFor(path, fixtureFor(m, fx)));
+  }
+  await mirror.start();
+  await writeFixtures(join(tmp, 'fixtures'), nodeFs, fx);
+  await writeFixtures(join(tmp, 'broken'), nodeFs, fx);
+  rmSync(join(tmp, 'broken', 'tiny-minilm', 'onnx', 'model.onnx'));
+  server = await startApp(PORT);
+  ctx = await launch();
+  ctx.on('request', (r) => {
+    const u = r.url();
+    if (
+      !u.startsWith(`http://localhost:${PORT}/`) &&
+      !u.startsWith(`${mirror.url}/`) &&
+      !/^(data|blob):/.test(u)
+    )
+      foreign.push(u);
+  });
+  page = await ctx.newPage();
+  errors = watchErrors(page);
+  await page.goto(URL);
+}, 300_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  stopApp(server);
+  await mirror.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const row = (id: string): Locator => page.locator(`article[data-model="${id}"]`);
+const choice = () => page.getByTestId('models-choice').textContent();
+
+async function download(id: string): Promise<void> {
+  await row(id)
+    .getByRole('button', { name: /^(Download|Resume download)$/ })
+    .click();
+  await page.locator(`article[data-model="${id}"][data-state="cached"]`).waitFor({ timeout: 60_000 });
+}
+
+describe('the Models screen', () => {
+  it('lists the bundled models per task with licence, size and cache state; fixtures are the default', async () => {
+    await expect(choice()).resolves.toMatch(/Next run uses: fixture models \(random weights/);
+    await expect(page.getByTestId('fixtures-warning').textContent()).resolves.toMatch(/RANDOM WEIGHTS/);
+    const minilm = row('all-minilm-l6-v2');
+    await minilm.getByTestId('cache-state').getByText('not cached').waitFor(); // the cache was read
+    await expect(page.locator('fieldset[data-task]').count()).resolves.toBe(4);
+    const text = await minilm.textContent();
+    expect(text).toMatch(/licence: apache-2\.0/);
+    expect(text).toMatch(/size recorded on first download/);
+    expect(text).toMatch(/Sentence embeddings for class names/);
+    expect(text).toMatch(/Size unknown until downloaded.*lets the app store/);
+    await expect(page.getByTestId('use-cache').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('cache-missing').textContent()).resolves.toMatch(
+      /captioner, embedder, img2img, backbone/,
+    );
+  });
+
+  it('downloads a model from the mirror with per-file progress and keeps it across reloads', async () => {
+    await page.getByLabel('Mirror (optional)').fill(mirror.url);
+    await page.getByRole('button', { name: 'Save mirror' }).click();
+    await page.getByText(`Downloads come from ${mirror.url}/<model id>/<file path>`).waitFor();
+    await download('all-minilm-l6-v2');
+    const minilm = row('all-minilm-l6-v2');
+    await expect(minilm.getByTestId('download-message').textContent()).resolves.toMatch(
+      /^Downloaded [\d.]+ KiB: the manifest pins no sha256, so the hashes were recorded, not checked\.$/,
+    );
+    await expect(minilm.getByTestId('cache-state').textContent()).resolves.toMatch(
+      /cached in this browser \(4 files\)/,
+    );
+    const got = mirror.requests().filter((r) => r.path.startsWith('/all-minilm-l6-v2/'));
+    expect(got.map((r) => r.path).sort()).toEqual([
+      '/all-minilm-l6-v2/onnx/model.onnx',
+      '/all-minilm-l6-v2/onnx/model_quantized.onnx',
+      '/all-minilm-l6-v2/tokenizer.json',
+      '/all-minilm-l6-v2/tokenizer_config.json',
+    ]);
+    expect(got.every((r) => r.status === 200)).toBe(true);
+    await page.reload();
+    await page.locator('article[data-model="all-minilm-l6-v2"][data-state="cached"]').waitFor();
+    await expect(page.getByLabel('Mirror (optional)').inputValue()).resolves.toBe(mirror.url);
+  });
+
+  it('cancels a download mid-way, keeps what arrived, and resumes it with a Range request', async () => {
+    mirror.chunk = 32 << 10;
+    mirror.delayMs = 80; // ~400 KB/s: seconds of margin for the screenshot and the click
+    const sd = row('sd-v1-5');
+    await sd.getByRole('button', { name: 'Download' }).click();
+    const weights = sd.locator('.download-files li').filter({ hasText: 'unet/weights.pb' });
+    await weights.getByText(/^[1-9][\d.]* (KiB|MiB) \/ 3 MiB$/).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'models-downloading.png'), fullPage: true });
+    await sd.getByRole('button', { name: 'Cancel' }).click();
+    await sd.locator('[data-testid="download"][data-phase="cancelled"]').waitFor();
+    await page.locator('article[data-model="sd-v1-5"][data-state="partial"]').waitFor();
+    await expect(sd.getByTestId('cache-state').textContent()).resolves.toMatch(/partly cached/);
+
+    mirror.delayMs = 0;
+    mirror.chunk = 1 << 16;
+    await download('sd-v1-5');
+    const ranged = mirror.requests('/sd-v1-5/unet/weights.pb').filter((r) => r.range);
+    expect(ranged.length).toBe(1);
+    expect(ranged[0].status).toBe(206);
+  });
+
+  it('clears one model', async () => {
+    const minilm = row('all-minilm-l6-v2');
+    await minilm.getByRole('button', { name: 'Clear' }).click();
+    await page.locator('article[data-model="all-minilm-l6-v2"][data-state="none"]').waitFor();
+    await page.getByText(/Cleared 'all-minilm-l6-v2': [\d.]+ KiB freed\./).waitFor();
+  });
+
+  it('chooses downloaded models for the next run once every task has one', async () => {
+    for (const id of ['all-minilm-l6-v2', 'vit-gpt2-image-captioning', 'resnet-50-owg']) await download(id);
+    const use = page.getByTestId('use-cache');
+    await expect(use.isEnabled()).resolves.toBe(true);
+    await use.click();
+    await expect(choice()).resolves.toBe(
+      'Next run uses: downloaded models: vit-gpt2-image-captioning (captioner), all-minilm-l6-v2 (embedder), ' +
+        'sd-v1-5 (img2img), resnet-50-owg (backbone)',
+    );
+    await expect(page.getByRole('radio', { name: 'Use sd-turbo as the img2img' }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'models.png'), fullPage: true });
+
+    // Clearing a chosen model puts the fixtures back (a run would otherwise download it again).
+    await row('resnet-50-owg').getByRole('button', { name: 'Clear' }).click();
+    await page.getByText(/no longer cached/).waitFor();
+    await expect(choice()).resolves.toMatch(/fixture models/);
+  });
+
+  it('checks a picked local folder, says what is missing, and chooses a complete one', async () => {
+    const input = page.getByTestId('models-folder');
+    await input.setInputFiles(join(tmp, 'broken'));
+    const check = page.getByTestId('folder-check');
+    await check.getByText("'broken' cannot be used").waitFor();
+    await expect(check.textContent()).resolves.toMatch(
+      /embedder 'tiny-minilm' is missing tiny-minilm\/onnx\/model\.onnx/,
+    );
+    await expect(choice()).resolves.toMatch(/fixture models/);
+
+    await input.setInputFiles(join(tmp, 'fixtures'));
+    await check.getByText(/Using 'fixtures' \(fixtures\.json\)/).waitFor();
+    await expect(choice()).resolves.toMatch(/local folder 'fixtures' .*random-weight plumbing models/);
+    await expect(check.textContent()).resolves.toMatch(/tiny-minilm \(embedder\)/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'models-local.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+});
