@@ -194,7 +194,7 @@ describe('inspect a hand-made run (dev server)', () => {
     await page.getByTestId('fig-policy-run').selectOption({ label: 'identity: seed 0 (fixed)' });
     await expect.poll(() => marks(page, 'fig-policy', 'fig4-bar')).toBe(4);
     await expect(page.getByTestId('fig-policy-table').locator('thead th').allTextContents()).resolves.toEqual(
-      ['Class', 'Training images', 'P(source 1)'],
+      ['Class', 'Training images', 'P(identity)'],
     );
 
     // Fig. 6: one line per source for the chosen class; the paper's view has one per class per panel.

@@ -36,7 +36,7 @@ const CLASSES = [
   'sandal',
   'shirt',
   'sneaker',
-  't shirt top',
+  'T shirt top',
   'trouser',
 ];
 
@@ -75,7 +75,9 @@ describe('reload in the middle and resume', () => {
       const section = gallery.locator(`section[data-class="${c}"]`);
       await expect(section.locator('h4').textContent()).resolves.toBe(c);
       await expect(section.getByTestId('neighbours').textContent()).resolves.toMatch(
-        new RegExp(`Neighbour classes: (${CLASSES.filter((x) => x !== c).join('|')})`),
+        new RegExp(
+          `Neighbour classes \\(transfer captions come from these\\): (${CLASSES.filter((x) => x !== c).join('|')})`,
+        ),
       );
       expect(await section.locator('figure.original img').count()).toBeGreaterThanOrEqual(1);
       expect(await section.locator('figure.candidate[data-source="local"]').count()).toBeGreaterThanOrEqual(
