@@ -30,6 +30,21 @@ export interface StageProgress {
   unit?: string;
   etaSeconds?: number;
   message?: string;
+  /**
+   * The stage runs once per part (a training run of several methods × seeds): `done`/`total` count
+   * within part `index` (0-based) of `count`, so the stage's whole fraction is (index + done/total)/count.
+   */
+  part?: { index: number; count: number };
+}
+
+/** A stage event's fraction of its whole stage, parts included (0..1). */
+export function stageFraction(p: {
+  done: number;
+  total: number;
+  part?: { index: number; count: number };
+}): number {
+  const inPart = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  return p.part ? (p.part.index + inPart) / p.part.count : inPart;
 }
 
 /** Bytes of a model file; `total` is 0 when the server sent no length. */

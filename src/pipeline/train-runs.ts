@@ -100,11 +100,16 @@ export async function trainRuns(
   for (const name of o.methods) {
     for (const seed of o.seeds) {
       checkCancelled(o.signal);
-      // Which run the step counts that follow belong to (progress UIs keep the message per stage).
-      const message = `${name}, seed ${seed} (run ${out.length + 1} of ${total})`;
-      for (const stage of ['search', 'train'] as const) {
-        o.onProgress?.({ type: 'stage', stage, done: 0, total: 1, unit: 'steps', message });
-      }
+      // Search and training report steps per run; tagged with the run, the stage bars never go backwards.
+      const part = { index: out.length, count: total };
+      const message = `${name}, seed ${seed} (run ${part.index + 1} of ${total})`;
+      const tagged = (p: StageProgress): StageProgress => ({ ...p, part, message });
+      const mark = (done: number) => {
+        for (const stage of ['search', 'train'] as const) {
+          o.onProgress?.(tagged({ type: 'stage', stage, done, total: 1 }));
+        }
+      };
+      mark(0);
       const cfg = { ...o.train, seed };
       const key = await itemKey('run', {
         bank: bankKey,
@@ -114,7 +119,7 @@ export async function trainRuns(
       const item = await memo(ctx, 'train', 'runs', key, async () => {
         const r = await onLiveDevice(o.gpu, (gpu) =>
           runMethod(gpu, bank, parseMethod(name, bank.S), cfg, {
-            onProgress: o.onProgress,
+            onProgress: (p) => o.onProgress?.(p.type === 'stage' ? tagged(p) : p),
             signal: o.signal,
           }),
         );
@@ -143,6 +148,7 @@ export async function trainRuns(
         metrics: m.metrics,
         head: unpackHead(m.headShapes, item.data ?? new Uint8Array()),
       });
+      mark(1); // a fixed policy has no search steps, a cached run no steps at all: the run is done
     }
   }
   return out;

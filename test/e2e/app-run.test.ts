@@ -95,6 +95,10 @@ describe('run the demo', () => {
         }),
       ).resolves.toBe(true);
     }
+    // Training runs are parts of the search/train stages: the bars name the last one and end full.
+    await expect(page.locator('[data-stage="train"] .stage-count').textContent()).resolves.toMatch(
+      /^identity, seed 2 \(run 9 of 9\)/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'run-done.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Export' }).first().click();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stageFraction } from '../../src/core/progress.ts';
 import { formatEta, overallFraction, progressTracker, RUN_STAGES } from '../../src/ui/run/progress-state.ts';
 
 describe('the run screen progress state', () => {
@@ -31,6 +32,21 @@ describe('the run screen progress state', () => {
     });
     expect(p.train?.message).toBe('identity, seed 0 (run 2 of 2)');
     expect(p.search).toBeUndefined();
+  });
+
+  it('a stage run in parts (training runs) never goes backwards', () => {
+    const track = progressTracker(() => 0);
+    const ev = (index: number, done: number, total: number) =>
+      ({ type: 'stage', stage: 'search', done, total, part: { index, count: 3 } }) as const;
+    let p = track({}, ev(0, 10, 20));
+    expect(stageFraction(p.search!)).toBeCloseTo(0.5 / 3, 12);
+    const before = overallFraction(p);
+    p = track(p, ev(1, 0, 20)); // the next run starts at step 0
+    expect(stageFraction(p.search!)).toBeCloseTo(1 / 3, 12);
+    expect(overallFraction(p)).toBeGreaterThan(before);
+    p = track(p, ev(2, 1, 1));
+    expect(stageFraction(p.search!)).toBe(1);
+    expect(p.search?.part).toEqual({ index: 2, count: 3 });
   });
 
   it('weighs every reported stage equally in the overall fraction', () => {

@@ -5,6 +5,7 @@ import {
   STAGE_NAMES,
   type StageName,
   type StageProgress,
+  stageFraction,
 } from '../../core/progress.ts';
 
 /** The stages runPipeline reports; export happens after it, in one step. */
@@ -17,6 +18,8 @@ export interface StageState {
   etaSeconds?: number;
   /** The latest message of the stage (e.g. which training run), kept until another replaces it. */
   message?: string;
+  /** Set when the stage runs once per part (training runs): done/total count within the part. */
+  part?: { index: number; count: number };
 }
 
 export type RunProgress = Partial<Record<StageName, StageState>>;
@@ -29,9 +32,12 @@ export function progressTracker(now?: Clock) {
       eta = createEta(now);
       etas.set(p.stage, eta);
     }
-    const etaSeconds = p.etaSeconds ?? eta(p.done, p.total);
+    // The ETA follows the whole stage (all parts), assuming parts of equal size.
+    const etaSeconds = p.etaSeconds ?? eta(stageFraction(p) * 1e6, 1e6);
     const message = p.message ?? prev[p.stage]?.message;
-    return { ...prev, [p.stage]: { done: p.done, total: p.total, unit: p.unit, etaSeconds, message } };
+    const next: StageState = { done: p.done, total: p.total, unit: p.unit, etaSeconds, message };
+    if (p.part) next.part = p.part;
+    return { ...prev, [p.stage]: next };
   };
 }
 
@@ -40,7 +46,7 @@ export function overallFraction(p: RunProgress): number {
   let sum = 0;
   for (const s of RUN_STAGES) {
     const st = p[s];
-    if (st && st.total > 0) sum += Math.min(1, st.done / st.total);
+    if (st) sum += stageFraction(st);
   }
   return sum / RUN_STAGES.length;
 }
