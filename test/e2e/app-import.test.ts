@@ -158,6 +158,10 @@ describe('the Import screen', () => {
     await expect(page.getByTestId('import-error').textContent()).resolves.toMatch(
       /one-class\.zip could not be imported.*one-class\.zip: needs at least 2 classes with images, found 1/s,
     );
+    // …and its report shows what was found.
+    await expect(page.getByTestId('report-classes').locator('tbody tr').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^coat.*2$/),
+    ]);
 
     // The bundled demo.
     await page.getByTestId('import-demo').click();

@@ -8,7 +8,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BadDatasetError, CancelledError } from '../../src/core/errors.ts';
+import { CancelledError } from '../../src/core/errors.ts';
 import type { StageProgress } from '../../src/core/progress.ts';
 import type { DatasetInput, PickedFile } from '../../src/pipeline/app/contract.ts';
 import {
@@ -26,6 +26,12 @@ import { openIdbStore } from '../../src/storage/idb.ts';
 import { jpg, png, textAsJpeg, zip } from '../support/bad-inputs.ts';
 
 let n = 0;
+/** importInput that must store a dataset (fails the test with the refusal otherwise). */
+async function importOk(...args: Parameters<typeof importInput>) {
+  const out = await importInput(...args);
+  if (!out.dataset) throw new Error(`refused: ${out.refused}`);
+  return out;
+}
 const freshStore = () => openIdbStore({ name: `app-datasets-${n++}` });
 const DEMO_ZIP = new URL('../../public/demo/fashion-mnist-demo.zip', import.meta.url);
 
@@ -56,7 +62,7 @@ describe('importInput', () => {
   it('imports picked files: bad ones reported with reasons, good ones stored by hash and listed', async () => {
     const store = await freshStore();
     const events: StageProgress[] = [];
-    const out = await importInput(
+    const out = await importOk(
       store,
       filesInput('pets', {
         ...GOOD,
@@ -114,7 +120,7 @@ describe('importInput', () => {
   it('keeps the dataset after the Files are gone: storedSource re-imports the same report from the store', async () => {
     const store = await freshStore();
     const captions = JSON.stringify({ 'cats/a.png': 'a photo of a cat which sleeps' });
-    const out = await importInput(
+    const out = await importOk(
       store,
       filesInput('pets', { ...GOOD, 'captions.json': new TextEncoder().encode(captions) }),
       options(),
@@ -145,7 +151,7 @@ describe('importInput', () => {
       'b/3.png': png(4, 4, 23),
       'c/': new Uint8Array(0),
     });
-    const fromZip = await importInput(
+    const fromZip = await importOk(
       store,
       { kind: 'zip', name: 'abc.zip', file: new File([z as BlobPart], 'abc.zip') },
       options(),
@@ -157,7 +163,7 @@ describe('importInput', () => {
     ]);
     expect(fromZip.report.emptyClasses).toEqual(['c']);
 
-    const demo = await importInput(store, { kind: 'demo' }, options());
+    const demo = await importOk(store, { kind: 'demo' }, options());
     expect(demo.dataset.demo).toBe(true);
     expect(demo.dataset.images).toBe(100);
     expect(demo.dataset.classes.map((c) => c.count)).toEqual(Array(10).fill(10));
@@ -170,8 +176,8 @@ describe('importInput', () => {
 
   it('gives the same images the same dataset id: importing twice lists it once', async () => {
     const store = await freshStore();
-    const a = await importInput(store, filesInput('first', GOOD), options());
-    const b = await importInput(store, filesInput('first', GOOD), options());
+    const a = await importOk(store, filesInput('first', GOOD), options());
+    const b = await importOk(store, filesInput('first', GOOD), options());
     expect(b.dataset.id).toBe(a.dataset.id);
     expect(await listDatasets(store)).toHaveLength(1);
     await store.close();
@@ -179,17 +185,18 @@ describe('importInput', () => {
 
   it('refuses a dataset with under 2 classes, naming the skip reasons, and keeps earlier datasets', async () => {
     const store = await freshStore();
-    const kept = await importInput(store, filesInput('good', GOOD), options());
-    const bad = importInput(
+    const kept = await importOk(store, filesInput('good', GOOD), options());
+    const bad = await importInput(
       store,
       filesInput('one-class', { 'cats/x.png': png(4, 4, 31), 'dogs/bad.jpg': textAsJpeg() }),
       options(),
     );
-    await expect(bad).rejects.toBeInstanceOf(BadDatasetError);
-    const err = (await bad.catch((e) => e)) as BadDatasetError;
-    expect(err.file).toBe('one-class');
-    expect(err.reason).toMatch(/needs at least 2 classes with images, found 1 \('cats'\)/);
-    expect(err.reason).toMatch(/1 files skipped \(dogs\/bad\.jpg: /);
+    // Refused with the whole report: what was found and why the rest was skipped.
+    expect(bad.dataset).toBeUndefined();
+    expect(bad.refused).toMatch(/^one-class: needs at least 2 classes with images, found 1 \('cats'\)/);
+    expect(bad.refused).toMatch(/1 files skipped \(dogs\/bad\.jpg: /);
+    expect(bad.report.classes.map((c) => c.name)).toEqual(['cats']);
+    expect(bad.report.skipped.map((x) => x.path)).toEqual(['dogs/bad.jpg']);
     expect(await listDatasets(store)).toEqual([kept.dataset]);
     // Its own image went again; the kept dataset's are all there.
     expect(await store.keys('images', `${IMAGE_PREFIX}/`)).toHaveLength(5);
@@ -216,9 +223,9 @@ describe('importInput', () => {
 describe('listDatasets / deleteDataset / storedSource', () => {
   it('lists newest first; delete frees only the images no other dataset holds', async () => {
     const store = await freshStore();
-    const first = await importInput(store, filesInput('first', GOOD), options());
+    const first = await importOk(store, filesInput('first', GOOD), options());
     await new Promise((r) => setTimeout(r, 5)); // distinct importedAt
-    const second = await importInput(
+    const second = await importOk(
       store,
       filesInput('second', { 'cats/a.png': GOOD['cats/a.png'], 'bats/z.png': png(4, 4, 41) }),
       options(),

@@ -47,10 +47,10 @@ export interface ImportReportView {
   captioned: number;
 }
 
-export interface ImportOutcome {
-  dataset: StoredDataset;
-  report: ImportReportView;
-}
+/** An import either stored a dataset, or was refused (fewer than 2 usable classes) with its report. */
+export type ImportOutcome =
+  | { dataset: StoredDataset; report: ImportReportView; refused?: undefined }
+  | { dataset?: undefined; report: ImportReportView; refused: string };
 
 export type ModelsInput =
   /** Tiny random-weight graphs built in the browser: plumbing checks only. */

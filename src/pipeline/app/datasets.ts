@@ -105,6 +105,10 @@ export function reportView(r: ImportReport): ImportReportView {
   };
 }
 
+async function forget(store: Store<Collection>, keys: readonly string[]): Promise<void> {
+  for (const key of keys) await store.delete('images', key).catch(() => {});
+}
+
 /** Checks and stores every image; the dataset is recorded only when at least 2 classes have images. */
 export async function importInput(
   store: Store<Collection>,
@@ -128,12 +132,16 @@ export async function importInput(
         added.push(key);
       },
     });
-    if (report.classes.length < 2) throw new BadDatasetError(src.name, tooFewClasses(report));
   } catch (e) {
-    for (const key of added) await store.delete('images', key).catch(() => {});
+    await forget(store, added);
     throw e;
   }
   const view = reportView(report);
+  if (report.classes.length < 2) {
+    // Refused, but the user sees the whole report: what was found and why files were skipped.
+    await forget(store, added);
+    return { report: view, refused: `${src.name}: ${tooFewClasses(report)}` };
+  }
   const images: StoredImage[] = report.images.map((i) => ({
     path: i.path,
     className: i.className,

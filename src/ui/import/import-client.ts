@@ -39,13 +39,17 @@ export function startImport(input: DatasetInput): Promise<void> {
     if (p.stage !== 'import' || importPhase.value.kind !== 'importing') return;
     importPhase.value = { ...importPhase.value, done: p.done, total: p.total };
   };
-  const task = pipelineTask((api) => api.importDataset(input, Comlink.proxy(onProgress)));
+  const task = pipelineTask<ImportOutcome>((api) => api.importDataset(input, Comlink.proxy(onProgress)));
   current = task;
   return task.result.then(
     async (out) => {
       if (current !== task) return;
       current = undefined;
       importReport.value = out.report;
+      if (!out.dataset) {
+        importPhase.value = { kind: 'failed', label, message: out.refused, errorName: 'BadDatasetError' };
+        return;
+      }
       dataset.value = out.dataset;
       // Listed at once (newest first; re-importing the same images replaces the entry), then re-read.
       datasets.value = [out.dataset, ...datasets.value.filter((d) => d.id !== out.dataset.id)];

@@ -3,6 +3,7 @@
  * choose the fixture models and the demo settings, and run — all in one pipeline worker.
  */
 import * as Comlink from 'comlink';
+import { BadDatasetError } from '../../core/errors.ts';
 import { go } from '../app/route.ts';
 import { DEMO_SETTINGS } from '../app/settings-defaults.ts';
 import { dataset, importReport, models, modelsLabel, settings } from '../app/state.ts';
@@ -16,6 +17,7 @@ export function runDemo(): Promise<void> {
   settings.value = DEMO_SETTINGS;
   return startRun(async (api, onProgress) => {
     const out = await api.importDataset({ kind: 'demo' }, Comlink.proxy(onProgress));
+    if (!out.dataset) throw new BadDatasetError('the bundled demo', out.refused);
     dataset.value = out.dataset;
     importReport.value = out.report;
     return { datasetId: out.dataset.id, models: { kind: 'fixtures' }, settings: DEMO_SETTINGS };
