@@ -4,7 +4,7 @@
  * core/errors. Tests pick a fresh IndexedDB database with `?store=NAME` in the page URL.
  */
 import * as Comlink from 'comlink';
-import type { PipelineApi } from '../../../workers/pipeline.worker.ts';
+import type { PipelineApi } from '../../pipeline/app/pipeline-api.ts';
 import { revived } from '../../stages/worker-client.ts';
 
 export interface Task<T> {

@@ -1,8 +1,8 @@
 /** How much of a model this browser holds, from the worker's per-file facts (pure; no I/O). */
 
-import type { CachedFile } from '../../../workers/models.worker.ts';
 import type { ModelManifest } from '../../models/manifest.ts';
 import { downloadFiles, knownBytes } from '../../pipeline/app/model-registry.ts';
+import type { CachedFile } from '../../pipeline/app/models-api.ts';
 import { formatBytes } from '../format.ts';
 
 export type CacheState = 'cached' | 'partial' | 'none';

@@ -3,8 +3,8 @@
  * while the user looks at other sections. Errors come back as the typed errors of core/errors.
  */
 import * as Comlink from 'comlink';
-import type { CachedFile, ModelsApi } from '../../../workers/models.worker.ts';
 import type { DownloadProgress } from '../../core/progress.ts';
+import type { CachedFile, ModelsApi } from '../../pipeline/app/models-api.ts';
 import { revived } from '../../stages/worker-client.ts';
 
 let remote: Comlink.Remote<ModelsApi> | undefined;

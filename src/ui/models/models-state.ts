@@ -3,12 +3,12 @@
  * outlives switching sections. The run's choice itself lives in app/state (`models`, `modelsLabel`).
  */
 import { computed, signal } from '@preact/signals';
-import type { CachedFile } from '../../../workers/models.worker.ts';
 import type { DownloadProgress } from '../../core/progress.ts';
 import type { Task } from '../../models/manifest.ts';
 import type { PickedFile } from '../../pipeline/app/contract.ts';
 import { bundledRegistry, knownBytes, TASKS } from '../../pipeline/app/model-registry.ts';
 import { checkPickedFolder, type FolderCheck } from '../../pipeline/app/models.ts';
+import type { CachedFile } from '../../pipeline/app/models-api.ts';
 import { models, modelsLabel } from '../app/state.ts';
 import { formatBytes } from '../format.ts';
 import { type CacheSummary, cacheSummary, pinned } from './cache-status.ts';

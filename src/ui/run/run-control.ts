@@ -6,9 +6,9 @@
 
 import type { Remote } from 'comlink';
 import * as Comlink from 'comlink';
-import type { PipelineApi } from '../../../workers/pipeline.worker.ts';
 import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
 import type { RunRequest } from '../../pipeline/app/contract.ts';
+import type { PipelineApi } from '../../pipeline/app/pipeline-api.ts';
 import { pipelineTask, type Task } from '../app/pipeline-client.ts';
 import { runDownload, runPhase, runProgress, runResult } from '../app/state.ts';
 import { progressTracker } from './progress-state.ts';

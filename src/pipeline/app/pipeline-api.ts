@@ -1,0 +1,81 @@
+/**
+ * The app's pipeline worker API: imports datasets into the store and runs the pipeline, so the page
+ * stays responsive. One store connection per call (a reload mid-run leaves nothing open), one task at
+ * a time (cancel() stops it at the next item). workers/pipeline.worker.ts exposes it.
+ */
+import * as Comlink from 'comlink';
+import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
+import { openIdbStore } from '../../storage/idb.ts';
+import { browserDecoder } from '../import/decode-browser.ts';
+import {
+  APP_STORE,
+  type DatasetInput,
+  type ImportOutcome,
+  type RunRequest,
+  type RunSummary,
+  type StoredDataset,
+} from './contract.ts';
+import { deleteDataset, importInput, listDatasets } from './datasets.ts';
+import { demoZip } from './demo.ts';
+import { runInBrowser } from './run.ts';
+
+export function createPipelineApi() {
+  let current: AbortController | undefined;
+  let storeName = APP_STORE;
+
+  async function withStore<T>(work: (store: Awaited<ReturnType<typeof openIdbStore>>) => Promise<T>) {
+    const store = await openIdbStore({ name: storeName });
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function task<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    current?.abort();
+    const ac = new AbortController();
+    current = ac;
+    try {
+      return await work(ac.signal);
+    } finally {
+      if (current === ac) current = undefined;
+    }
+  }
+
+  return {
+    /** Tests use a fresh database per page. */
+    useStore(name: string): void {
+      storeName = name;
+    },
+    importDataset(input: DatasetInput, onProgress?: (p: StageProgress) => void): Promise<ImportOutcome> {
+      return task((signal) =>
+        withStore((store) =>
+          importInput(store, input, { decoder: browserDecoder, demoZip, onProgress, signal }),
+        ),
+      );
+    },
+    listDatasets(): Promise<StoredDataset[]> {
+      return withStore(listDatasets);
+    },
+    /** Resolves to the number of images freed (those no other imported dataset uses). */
+    deleteDataset(id: string): Promise<number> {
+      return withStore((store) => deleteDataset(store, id));
+    },
+    async run(
+      req: RunRequest,
+      onProgress: (p: StageProgress | DownloadProgress) => void,
+    ): Promise<RunSummary> {
+      const r = await task((signal) =>
+        withStore((store) => runInBrowser(req, { store, decoder: browserDecoder, onProgress, signal })),
+      );
+      // Several exports may share a buffer (a buffer may be listed once only).
+      return Comlink.transfer(r, [...new Set(r.exports.map((e) => e.bytes.buffer as ArrayBuffer))]);
+    },
+    cancel(): void {
+      current?.abort();
+    },
+  };
+}
+
+export type PipelineApi = ReturnType<typeof createPipelineApi>;
