@@ -1,5 +1,7 @@
 /** The page: title, one-line description, section navigation, and the current section. */
 
+import { useErrorBoundary } from 'preact/hooks';
+import { ErrorBanner, reportAppError } from './app/ErrorBanner.tsx';
 import { route } from './app/route.ts';
 import { ExportSection } from './export/ExportSection.tsx';
 import { ImportSection } from './import/ImportSection.tsx';
@@ -22,6 +24,8 @@ const VIEWS: Record<SectionId, () => preact.JSX.Element> = {
 export function App() {
   const id = route.value;
   const View = VIEWS[id];
+  // A section that throws while rendering is replaced by the banner; the rest of the page stays.
+  const [failed, reset] = useErrorBoundary(reportAppError);
   return (
     <div class="shell">
       <header class="masthead">
@@ -32,9 +36,19 @@ export function App() {
         </p>
       </header>
       <Nav current={id} />
-      <main>
-        <View />
-      </main>
+      <ErrorBanner />
+      <main>{failed ? <SectionFailed retry={reset} /> : <View />}</main>
     </div>
+  );
+}
+
+function SectionFailed({ retry }: { retry: () => void }) {
+  return (
+    <section class="panel">
+      <p>This section could not be shown (the error is above).</p>
+      <button type="button" onClick={retry}>
+        Try again
+      </button>
+    </section>
   );
 }

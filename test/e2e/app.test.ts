@@ -84,6 +84,32 @@ describe('start screen', () => {
     await page.close();
   });
 
+  it('shows an error nobody handled in one banner, as text, and can dismiss it', async () => {
+    const page = await ctx!.newPage();
+    await page.goto(URL);
+    await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('app-error').count()).resolves.toBe(0);
+    await page.evaluate(() => {
+      setTimeout(() => {
+        throw new TypeError('<b>boom</b> from a test');
+      });
+    });
+    const banner = page.getByTestId('app-error');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toMatch(
+      /Something went wrong \(TypeError\): <b>boom<\/b> from a test/,
+    );
+    await expect(banner.locator('b').count()).resolves.toBe(0); // text, not markup
+    await page.evaluate(() => {
+      void Promise.reject(new RangeError('a rejected promise'));
+    });
+    await banner.getByText(/RangeError\): a rejected promise/).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'app-error.png') });
+    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(page.getByTestId('app-error').count()).resolves.toBe(0);
+    await page.close();
+  });
+
   it('says plainly when the browser has no WebGPU', async () => {
     const page = await ctx!.newPage();
     const errors = watchErrors(page, { console: true });
