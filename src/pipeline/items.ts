@@ -5,10 +5,11 @@
 
 import { BadDatasetError } from '../core/errors.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
+import { checkCancelled } from './cancel.ts';
 import type { ImageDecoder } from './import/decoder.ts';
 import { readHeader } from './import/header.ts';
 import { itemKey } from './keys.ts';
-import { bytesF32, f32Bytes, type MemoContext, memo } from './memo.ts';
+import { bytesF32, f32Bytes, keep, lookup, type MemoContext, memo } from './memo.ts';
 import { encodePng } from './png.ts';
 import type { CandidateJob } from './prompts.ts';
 import type { PipelineStages } from './stages.ts';
@@ -92,17 +93,59 @@ export async function candidateItem(
   return { key, job, png: it.data ?? new Uint8Array() };
 }
 
-/** φ of one image, keyed by the backbone and the image's identity (content hash or candidate key). */
-export async function featureItem(
+/** A feature's key: the backbone and the image's identity (content hash or candidate key). */
+const featureKey = (st: PipelineStages, id: string) =>
+  itemKey('feature', { model: st.ids.backbone, image: id });
+
+export interface FeatureJob {
+  id: string;
+  image: () => Promise<RgbImage>;
+}
+
+/**
+ * φ of many images, in order: stored ones are read, the rest go through the backbone `batch` at a
+ * time (one model call per batch instead of per image) and are stored as each batch finishes.
+ */
+export async function featureItems(
   ctx: MemoContext,
   st: PipelineStages,
-  id: string,
-  image: () => Promise<RgbImage>,
-): Promise<{ key: string; f: Float32Array }> {
-  const key = await itemKey('feature', { model: st.ids.backbone, image: id });
-  const it = await memo(ctx, 'features', 'features', key, async () => ({
-    meta: { image: id, dim: st.featureDim },
-    data: f32Bytes(await st.features([await image()])),
-  }));
-  return { key, f: bytesF32(it.data ?? new Uint8Array()) };
+  jobs: readonly FeatureJob[],
+  o: { batch?: number; signal?: AbortSignal; onItem?: (done: number) => void } = {},
+): Promise<{ key: string; f: Float32Array }[]> {
+  const batch = Math.max(1, o.batch ?? 8);
+  const out: { key: string; f: Float32Array }[] = new Array(jobs.length);
+  let done = 0;
+  let pending: { i: number; key: string }[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    checkCancelled(o.signal);
+    const images: RgbImage[] = [];
+    for (const p of pending) images.push(await jobs[p.i].image());
+    const all = await st.features(images);
+    const D = st.featureDim;
+    for (let b = 0; b < pending.length; b++) {
+      const { i, key } = pending[b];
+      const f = all.slice(b * D, (b + 1) * D);
+      await keep(ctx, 'features', 'features', key, {
+        meta: { image: jobs[i].id, dim: D },
+        data: f32Bytes(f),
+      });
+      out[i] = { key, f };
+      o.onItem?.(++done);
+    }
+    pending = [];
+  };
+  for (let i = 0; i < jobs.length; i++) {
+    const key = await featureKey(st, jobs[i].id);
+    const hit = await lookup(ctx, 'features', 'features', key);
+    if (hit) {
+      out[i] = { key, f: bytesF32(hit.data ?? new Uint8Array()) };
+      o.onItem?.(++done);
+    } else {
+      pending.push({ i, key });
+      if (pending.length === batch) await flush();
+    }
+  }
+  await flush();
+  return out;
 }

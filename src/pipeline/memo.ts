@@ -17,6 +17,33 @@ export interface MemoContext {
   tally: Tally;
 }
 
+/** The stored item under `key` (counted as cached), or undefined when it is missing or incomplete. */
+export async function lookup<M extends JsonObject>(
+  ctx: MemoContext,
+  stage: StageName,
+  collection: Collection,
+  key: string,
+): Promise<Item<M> | undefined> {
+  const rec = await ctx.store.get<M>(collection, key);
+  if (!rec) return undefined;
+  const data = rec.size > 0 ? await ctx.store.data(collection, key) : undefined;
+  if (rec.size > 0 && !data) return undefined;
+  count(ctx.tally, stage, true);
+  return { meta: rec.meta, data };
+}
+
+/** Stores a computed item at once (counted as computed). */
+export async function keep(
+  ctx: MemoContext,
+  stage: StageName,
+  collection: Collection,
+  key: string,
+  item: Item,
+): Promise<void> {
+  await ctx.store.put(collection, key, item.meta, item.data);
+  count(ctx.tally, stage, false);
+}
+
 export async function memo<M extends JsonObject>(
   ctx: MemoContext,
   stage: StageName,
@@ -24,17 +51,10 @@ export async function memo<M extends JsonObject>(
   key: string,
   compute: () => Promise<Item<M>>,
 ): Promise<Item<M>> {
-  const rec = await ctx.store.get<M>(collection, key);
-  if (rec) {
-    const data = rec.size > 0 ? await ctx.store.data(collection, key) : undefined;
-    if (rec.size === 0 || data) {
-      count(ctx.tally, stage, true);
-      return { meta: rec.meta, data };
-    }
-  }
+  const hit = await lookup<M>(ctx, stage, collection, key);
+  if (hit) return hit;
   const item = await compute();
-  await ctx.store.put(collection, key, item.meta, item.data);
-  count(ctx.tally, stage, false);
+  await keep(ctx, stage, collection, key, item);
   return item;
 }
 

@@ -25,7 +25,8 @@ import {
   captionItem,
   classEmbedding,
   decodeImage,
-  featureItem,
+  type FeatureJob,
+  featureItems,
 } from './items.ts';
 import { itemKey } from './keys.ts';
 import type { MemoContext } from './memo.ts';
@@ -157,28 +158,24 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   }
   await st.release?.('img2img');
 
-  // features: φ of every real image and every candidate
-  const total = labels.length + candidates.length;
-  const featureKeys: string[] = [];
-  const real: Float32Array[] = [];
-  for (let n = 0; n < labels.length; n++) {
-    checkCancelled(signal);
-    const r = await featureItem(ctx, st, hashes[n], image(n));
-    real.push(r.f);
-    featureKeys.push(r.key);
-    progress('features', n + 1, total, 'images');
-  }
+  // features: φ of every real image and every candidate, uncached ones a batch per backbone call
+  const featureJobs: FeatureJob[] = [
+    ...labels.map((_, n) => ({ id: hashes[n], image: image(n) })),
+    ...candidates.map((c) => ({ id: c.key, image: () => decodeImage(p.decoder, c.png, c.key) })),
+  ];
+  const feats = await featureItems(ctx, st, featureJobs, {
+    signal,
+    onItem: (done) => progress('features', done, featureJobs.length, 'images'),
+  });
+  const featureKeys = feats.map((x) => x.key);
+  const real = feats.slice(0, labels.length).map((x) => x.f);
   const generated = new Map<string, Map<number, Float32Array[]>>();
   if (s.kLocal > 0) generated.set('local', new Map());
   if (s.kTransfer > 0) generated.set('transfer', new Map());
   for (let i = 0; i < candidates.length; i++) {
-    checkCancelled(signal);
     const c = candidates[i];
-    const r = await featureItem(ctx, st, c.key, () => decodeImage(p.decoder, c.png, c.key));
     const bySource = generated.get(c.job.source) as Map<number, Float32Array[]>;
-    bySource.set(c.job.n, [...(bySource.get(c.job.n) ?? []), r.f]);
-    featureKeys.push(r.key);
-    progress('features', labels.length + i + 1, total, 'images');
+    bySource.set(c.job.n, [...(bySource.get(c.job.n) ?? []), feats[labels.length + i].f]);
   }
 
   const bank = assembleBank({ classes, labels, split, real, generated, D: st.featureDim });

@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleBank } from '../../src/pipeline/bank-build.ts';
+import { featureItems } from '../../src/pipeline/items.ts';
 import { canonicalJson, itemKey } from '../../src/pipeline/keys.ts';
 import { memo } from '../../src/pipeline/memo.ts';
 import { planSplit } from '../../src/pipeline/plan-split.ts';
 import { planCandidates } from '../../src/pipeline/prompts.ts';
 import { resolveSettings } from '../../src/pipeline/settings.ts';
+import type { PipelineStages } from '../../src/pipeline/stages.ts';
 import { formatTally, type Tally, totalComputed } from '../../src/pipeline/tally.ts';
+import type { RgbImage } from '../../src/stages/image/resample.ts';
 import { openFsStore } from '../../src/storage/fs.ts';
 import { featureOffset } from '../../src/train/bank.ts';
 import { nodeFs } from '../support/fs-adapter.ts';
@@ -53,6 +56,67 @@ describe('memo', () => {
     const reopened = await openFsStore(nodeFs(), join(root, 'memo'));
     await memo({ store: reopened, tally }, 'caption', 'captions', 'k1', compute);
     expect(calls).toBe(1);
+  });
+});
+
+describe('featureItems', () => {
+  // Only what featureItems touches: the backbone id, its feature size and its batched call.
+  const stages = (calls: number[]) =>
+    ({
+      ids: { backbone: 'bb-test' },
+      featureDim: 2,
+      features: async (imgs: readonly RgbImage[]) => {
+        calls.push(imgs.length);
+        return Float32Array.from(imgs.flatMap((im) => [im.data[0], im.data[0] + 0.5]));
+      },
+    }) as unknown as PipelineStages;
+  const job = (v: number) => ({
+    id: `img-${v}`,
+    image: async (): Promise<RgbImage> => ({
+      width: 1,
+      height: 1,
+      channels: 3,
+      data: new Uint8Array([v, v, v]),
+    }),
+  });
+
+  it('computes the missing ones a batch per call, in order, and reads the stored ones back', async () => {
+    const store = await openFsStore(nodeFs(), join(root, 'features'));
+    const calls: number[] = [];
+    const ctx = { store, tally: {} as Tally };
+    const progress: number[] = [];
+    const first = await featureItems(ctx, stages(calls), [job(1), job(2), job(3), job(4), job(5)], {
+      batch: 2,
+      onItem: (d) => progress.push(d),
+    });
+    expect(calls).toEqual([2, 2, 1]);
+    expect(first.map((r) => Array.from(r.f))).toEqual([1, 2, 3, 4, 5].map((v) => [v, v + 0.5]));
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+    // Two new images among three stored ones: one call for both, results still in job order.
+    calls.length = 0;
+    const ctx2 = { store, tally: {} as Tally };
+    const again = await featureItems(ctx2, stages(calls), [job(6), job(1), job(7), job(3), job(5)], {
+      batch: 8,
+    });
+    expect(calls).toEqual([2]);
+    expect(again.map((r) => r.f[0])).toEqual([6, 1, 7, 3, 5]);
+    expect(again[1].key).toBe(first[0].key);
+    expect(ctx2.tally).toEqual({ features: { computed: 2, cached: 3 } });
+  });
+
+  it('stops before the next batch when cancelled, keeping the finished ones', async () => {
+    const store = await openFsStore(nodeFs(), join(root, 'features-cancel'));
+    const calls: number[] = [];
+    const ac = new AbortController();
+    const ctx = { store, tally: {} as Tally };
+    const run = featureItems(ctx, stages(calls), [job(1), job(2), job(3)], {
+      batch: 1,
+      signal: ac.signal,
+      onItem: (d) => d === 1 && ac.abort(),
+    });
+    await expect(run).rejects.toThrow(/cancel/i);
+    expect(calls).toEqual([1]);
+    expect(ctx.tally).toEqual({ features: { computed: 1, cached: 0 } });
   });
 });
 

@@ -11,6 +11,10 @@ export const BENCHES: Readonly<Record<string, { file: string; what: string }>> =
   train: { file: 'train-bench.ts', what: 'training engine vs tfjs-backend-webgpu and a CPU loop (--quick)' },
   kernels: { file: 'kernel-profile.ts', what: 'time per WGSL kernel of one training step (--reps N)' },
   img2img: { file: 'img2img.ts', what: 'img2img phases on fixture graphs, WebGPU vs wasm (--steps N)' },
+  features: {
+    file: 'feature-batch.ts',
+    what: 'backbone features one call per image vs per batch (--images N)',
+  },
   alpha: { file: 'alpha-defaults.ts', what: 'α optimiser settings on imbalanced Fashion-MNIST (--quick)' },
 });
 
