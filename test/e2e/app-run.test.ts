@@ -135,6 +135,21 @@ describe('run the demo', () => {
     // The classifier on its own is the same file as in the zip.
     const onnx = await download('classifier.onnx');
     expect(onnx).toEqual(files['classifier.onnx']);
+
+    // What the run cached can be freed; the imported demo stays.
+    await page.getByRole('link', { name: 'Import' }).first().click();
+    const storage = page.getByTestId('storage');
+    await storage.locator('tr[data-collection="candidates"]').waitFor();
+    await page.getByTestId('clear-cached').click();
+    await page
+      .getByTestId('storage-note')
+      .getByText(/^Deleted \d+ cached items/)
+      .waitFor();
+    await expect(storage.locator('tr[data-collection="candidates"]').count()).resolves.toBe(0);
+    await expect(storage.locator('tr[data-collection="images"] td').first().textContent()).resolves.toBe(
+      '100',
+    );
+    await expect(page.getByTestId('dataset').count()).resolves.toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   }, 900_000);

@@ -17,7 +17,7 @@ import { IMAGE_PREFIX } from '../run.ts';
 import type { DatasetInput, ImportOutcome, ImportReportView, PickedFile, StoredDataset } from './contract.ts';
 
 /** Dataset records live under this prefix of the 'datasets' collection (the pipeline's own use another). */
-const PREFIX = 'app/';
+export const DATASET_PREFIX = 'app/';
 
 interface StoredImage {
   path: string;
@@ -164,13 +164,13 @@ export async function importInput(
     demo: input.kind === 'demo',
   };
   const record: DatasetRecord = { dataset, images };
-  await store.put('datasets', PREFIX + id, JSON.parse(JSON.stringify(record)) as JsonObject);
+  await store.put('datasets', DATASET_PREFIX + id, JSON.parse(JSON.stringify(record)) as JsonObject);
   return { dataset, report: view };
 }
 
 async function records(store: Store<Collection>): Promise<DatasetRecord[]> {
   const out: DatasetRecord[] = [];
-  for (const key of await store.keys('datasets', PREFIX)) {
+  for (const key of await store.keys('datasets', DATASET_PREFIX)) {
     const r = await store.get<JsonObject>('datasets', key);
     if (r) out.push(r.meta as unknown as DatasetRecord);
   }
@@ -189,9 +189,9 @@ export async function listDatasets(store: Store<Collection>): Promise<StoredData
  * images again reuses them. Returns how many images were deleted.
  */
 export async function deleteDataset(store: Store<Collection>, id: string): Promise<number> {
-  const r = await store.get<JsonObject>('datasets', PREFIX + id);
+  const r = await store.get<JsonObject>('datasets', DATASET_PREFIX + id);
   if (!r) return 0;
-  await store.delete('datasets', PREFIX + id);
+  await store.delete('datasets', DATASET_PREFIX + id);
   const kept = new Set((await records(store)).flatMap((d) => d.images.map((i) => i.hash)));
   const orphans = new Set(
     (r.meta as unknown as DatasetRecord).images.map((i) => i.hash).filter((h) => !kept.has(h)),
@@ -202,7 +202,7 @@ export async function deleteDataset(store: Store<Collection>, id: string): Promi
 
 /** A stored dataset as a DatasetSource: the run imports it again from the store (every image cached). */
 export async function storedSource(store: Store<Collection>, id: string): Promise<DatasetSource> {
-  const r = await store.get<JsonObject>('datasets', PREFIX + id);
+  const r = await store.get<JsonObject>('datasets', DATASET_PREFIX + id);
   if (!r) throw new BadDatasetError(id, 'is not in this browser any more (import it again)');
   const rec = r.meta as unknown as DatasetRecord;
   const entries: DatasetSource['entries'] = rec.images.map((img) => ({

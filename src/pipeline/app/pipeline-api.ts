@@ -6,6 +6,8 @@
 import * as Comlink from 'comlink';
 import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
 import { openIdbStore } from '../../storage/idb.ts';
+import type { Collection } from '../../storage/schema.ts';
+import type { CollectionUsage } from '../../storage/store.ts';
 import { browserDecoder } from '../import/decode-browser.ts';
 import {
   APP_STORE,
@@ -15,7 +17,7 @@ import {
   type RunSummary,
   type StoredDataset,
 } from './contract.ts';
-import { deleteDataset, importInput, listDatasets } from './datasets.ts';
+import { DATASET_PREFIX, deleteDataset, importInput, listDatasets } from './datasets.ts';
 import { demoZip } from './demo.ts';
 import { runInBrowser } from './run.ts';
 
@@ -72,10 +74,43 @@ export function createPipelineApi() {
       // Several exports may share a buffer (a buffer may be listed once only).
       return Comlink.transfer(r, [...new Set(r.exports.map((e) => e.bytes.buffer as ArrayBuffer))]);
     },
+    /** What the app's store holds, per collection, largest first. */
+    storageUsage(): Promise<CollectionUsage[]> {
+      return withStore((store) => store.usage());
+    },
+    /**
+     * Deletes every cached pipeline item (captions, embeddings, candidates, features, runs, reports);
+     * imported datasets and their images stay. Resolves to the number of items deleted.
+     */
+    clearCachedItems(): Promise<number> {
+      return withStore(async (store) => {
+        let n = 0;
+        for (const c of CACHED_COLLECTIONS) n += await store.deletePrefix(c, '');
+        // The pipeline's own import reports; the app's dataset records (app/…) stay.
+        for (const key of await store.keys('datasets')) {
+          if (!key.startsWith(DATASET_PREFIX)) {
+            await store.delete('datasets', key);
+            n++;
+          }
+        }
+        return n;
+      });
+    },
     cancel(): void {
       current?.abort();
     },
   };
 }
+
+/** What a run computes and caches (re-computable), as opposed to what the user imported. */
+export const CACHED_COLLECTIONS = [
+  'captions',
+  'classEmbeddings',
+  'candidates',
+  'features',
+  'policies',
+  'runs',
+  'reports',
+] as const satisfies readonly Collection[];
 
 export type PipelineApi = ReturnType<typeof createPipelineApi>;

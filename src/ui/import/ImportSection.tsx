@@ -11,6 +11,7 @@ import { ImportProgress } from './ImportProgress.tsx';
 import { ImportReport } from './ImportReport.tsx';
 import { cancelImport, refreshDatasets, startImport } from './import-client.ts';
 import { importPhase, listProblem } from './import-state.ts';
+import { StoragePanel } from './StoragePanel.tsx';
 import './import.css';
 
 export function ImportSection() {
@@ -59,6 +60,7 @@ export function ImportSection() {
         {report && !importing && <ImportReport report={report} />}
       </section>
       <DatasetList />
+      <StoragePanel />
     </>
   );
 }
