@@ -5,15 +5,14 @@
  * dropped on the drop zone (a script-made DataTransfer); the bundled demo; a refused drop and a refused
  * dataset leave the others alone; after a reload the datasets are still listed; delete; Use → Run.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopApp, watchErrors } from './app-server.ts';
-import { launch, SCREENSHOTS } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { servedApp, watchErrors } from './app-server.ts';
+import { SCREENSHOTS } from './browser.ts';
 
 const PORT = 4525;
 const STORE = `e2e-import-${Date.now()}`;
@@ -21,8 +20,7 @@ const URL = `http://localhost:${PORT}/?store=${STORE}#import`;
 const SKIMAGE = '.cache/skimage';
 const XSS = '<img src=x onerror=alert(1)>';
 
-let server: ChildProcess | undefined;
-let ctx: BrowserContext | undefined;
+const app = servedApp(PORT);
 const tmp = mkdtempSync(join(tmpdir(), 'autogenda-import-e2e-'));
 
 /** Demo PNGs (28×28 Fashion-MNIST) by class folder, for the zips. */
@@ -78,21 +76,11 @@ async function drop(page: Page, files: Record<string, Uint8Array>): Promise<void
 const outcome = (page: Page) => page.getByTestId('import-outcome');
 const listed = (page: Page) => page.getByTestId('dataset').locator('.dataset-name').allTextContents();
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startApp(PORT);
-  ctx = await launch();
-}, 300_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  stopApp(server);
-  rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('the Import screen', () => {
   it('imports a folder, a dropped zip and the demo; reports skipped files; keeps them after a reload', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     page.on('dialog', (d) => {
       errors.push(`dialog: ${d.message()}`); // an injected alert() would land here
@@ -192,7 +180,7 @@ describe('the Import screen', () => {
   }, 300_000);
 
   it('shows files checked while importing, and Cancel stops it keeping nothing from it', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     await openImport(page);
     await page.getByTestId('dataset').first().waitFor(); // the list from the first test
@@ -221,7 +209,7 @@ describe('the Import screen', () => {
   }, 120_000);
 
   it('deletes a dataset (after confirming), and "Use this dataset → Run" selects it and opens Run', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     await openImport(page);
     const zipRow = page.getByTestId('dataset').filter({ hasText: 'shoes-and-bags.zip' });

@@ -3,29 +3,14 @@
  * shows, the reloaded page offers "Resume the run", the resumed run finishes and reports items
  * reused from IndexedDB (the same persistent profile), and Inspect shows the gallery per class.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopApp, watchErrors } from './app-server.ts';
-import { launch, SCREENSHOTS } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { servedApp, watchErrors } from './app-server.ts';
+import { SCREENSHOTS } from './browser.ts';
 
 const PORT = 4516;
-const URL = `http://localhost:${PORT}/`;
-let server: ChildProcess | undefined;
-let ctx: BrowserContext | undefined;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startApp(PORT);
-  ctx = await launch(); // a persistent profile: IndexedDB and localStorage survive the reload
-}, 300_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  stopApp(server);
-});
+const app = servedApp(PORT);
+const URL = app.url;
 
 const CLASSES = [
   'ankle boot',
@@ -42,7 +27,7 @@ const CLASSES = [
 
 describe('reload in the middle and resume', () => {
   it('offers to resume after a reload, reuses cached items, and shows the gallery', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     await page.goto(URL);
     await expect(page.getByTestId('resume-offer').count()).resolves.toBe(0);

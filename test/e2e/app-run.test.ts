@@ -5,35 +5,21 @@
  * per-stage progress and the plumbing-check warning, and the Export screen's downloads hold what the
  * pipeline exported (the zip: augmented dataset, classifier, policy, metrics, report).
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopApp, watchErrors } from './app-server.ts';
-import { launch, SCREENSHOTS } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { servedApp, watchErrors } from './app-server.ts';
+import { SCREENSHOTS } from './browser.ts';
 
 const PORT = 4519;
-const URL = `http://localhost:${PORT}/`;
-let server: ChildProcess | undefined;
-let ctx: BrowserContext | undefined;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startApp(PORT);
-  ctx = await launch();
-}, 300_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  stopApp(server);
-});
+const app = servedApp(PORT);
+const URL = app.url;
 
 describe('run the demo', () => {
   // Runs first: the finished items it leaves in IndexedDB are reused by the full run below.
   it('cancels a run at the next item and can start again', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     await page.goto(URL);
     await page.getByTestId('run-demo').click();
@@ -58,7 +44,7 @@ describe('run the demo', () => {
   }, 300_000);
 
   it('runs the demo in a worker, then exports everything it made', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     await page.goto(URL);
     await expect(page.getByTestId('plumbing-label').textContent()).resolves.toMatch(/PLUMBING CHECK/);

@@ -1,6 +1,9 @@
 /** The app as a user starts it (`node scripts/start.mjs`), and a page-error watcher, for the app's e2e tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launch, SCREENSHOTS } from './browser.ts';
 
 /** Start `node scripts/start.mjs --port PORT` in its own process group; resolve when it prints its URL. */
 export function startApp(port: number): Promise<ChildProcess> {
@@ -45,4 +48,29 @@ export function watchErrors(page: Page, { console = false } = {}): string[] {
     if (r.status() >= 400) errors.push(`http ${r.status()}: ${r.url()}`);
   });
   return errors;
+}
+
+/**
+ * For one test file: serve the app on `port` and launch Chromium (a fresh persistent profile) before
+ * its tests, close both after them. `ctx` is valid inside tests.
+ */
+export function servedApp(port: number): { url: string; readonly ctx: BrowserContext } {
+  let server: ChildProcess | undefined;
+  let ctx: BrowserContext | undefined;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startApp(port);
+    ctx = await launch();
+  }, 300_000);
+  afterAll(async () => {
+    await ctx?.close();
+    stopApp(server);
+  });
+  return {
+    url: `http://localhost:${port}/`,
+    get ctx() {
+      if (!ctx) throw new Error('the app is not started (use app.ctx inside a test)');
+      return ctx;
+    },
+  };
 }

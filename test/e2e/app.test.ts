@@ -2,33 +2,18 @@
  * The start screen, served by the real start command (build + `vite preview` with COOP/COEP), in
  * Chromium with WebGPU (SwiftShader here) and in a page where WebGPU is missing.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopApp, watchErrors } from './app-server.ts';
-import { launch, SCREENSHOTS } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { servedApp, watchErrors } from './app-server.ts';
+import { SCREENSHOTS } from './browser.ts';
 
 const PORT = 4517;
-const URL = `http://localhost:${PORT}/`;
-let server: ChildProcess | undefined;
-let ctx: BrowserContext | undefined;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startApp(PORT);
-  ctx = await launch();
-}, 300_000);
-
-afterAll(async () => {
-  await ctx?.close();
-  stopApp(server);
-});
+const app = servedApp(PORT);
+const URL = app.url;
 
 describe('start screen', () => {
   it('reports the WebGPU adapter, cross-origin isolation and no errors', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page, { console: true });
     await page.goto(URL);
     await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
@@ -64,7 +49,7 @@ describe('start screen', () => {
   });
 
   it('moves between sections with the keyboard alone', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page, { console: true });
     await page.goto(URL);
     await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
@@ -85,7 +70,7 @@ describe('start screen', () => {
   });
 
   it('shows an error nobody handled in one banner, as text, and can dismiss it', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     await page.goto(URL);
     await page.getByTestId('capabilities-ready').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('app-error').count()).resolves.toBe(0);
@@ -111,7 +96,7 @@ describe('start screen', () => {
   });
 
   it('says plainly when the browser has no WebGPU', async () => {
-    const page = await ctx!.newPage();
+    const page = await app.ctx.newPage();
     const errors = watchErrors(page, { console: true });
     // navigator.gpu lives on Navigator.prototype; removing it there makes the page see no WebGPU.
     await page.addInitScript(() => {

@@ -26,8 +26,8 @@ export function StoragePanel() {
     setNote(undefined);
     try {
       const n = await pipelineTask((api) => api.clearCachedItems()).result;
+      await refresh(); // the table first, so the note never sits next to stale numbers
       setNote(`Deleted ${formatCount(n)} cached items; a run computes them again when needed.`);
-      await refresh();
     } catch (e) {
       setNote(`The cache could not be cleared: ${(e as Error).message}`);
     } finally {
