@@ -8,6 +8,8 @@ const isolation = {
 };
 
 export default defineConfig({
+  // Relative URLs: the build runs from any path of any static host (e.g. a project page under /repo/).
+  base: './',
   server: { headers: isolation, strictPort: true },
   preview: { headers: isolation, strictPort: true },
   worker: { format: 'es' },

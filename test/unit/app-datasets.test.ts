@@ -163,7 +163,11 @@ describe('importInput', () => {
     ]);
     expect(fromZip.report.emptyClasses).toEqual(['c']);
 
-    const demo = await importOk(store, { kind: 'demo' }, options());
+    const demo = await importOk(
+      store,
+      { kind: 'demo', url: 'http://app.test/demo/fashion-mnist-demo.zip' },
+      options(),
+    );
     expect(demo.dataset.demo).toBe(true);
     expect(demo.dataset.images).toBe(100);
     expect(demo.dataset.classes.map((c) => c.count)).toEqual(Array(10).fill(10));

@@ -18,8 +18,8 @@ export interface PickedFile {
 }
 
 export type DatasetInput =
-  /** The bundled demo dataset (a Fashion-MNIST subset served with the app). */
-  | { kind: 'demo' }
+  /** The bundled demo dataset (a Fashion-MNIST subset served with the app), at `url` (demoUrl). */
+  | { kind: 'demo'; url: string }
   /** A folder of class sub-folders (drag-and-drop or <input webkitdirectory>); may hold a captions file. */
   | { kind: 'files'; name: string; files: PickedFile[]; emptyFolders?: string[] }
   /** A zip of class folders. */

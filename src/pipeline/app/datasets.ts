@@ -35,7 +35,7 @@ interface DatasetRecord {
 export interface ImportInputOptions {
   decoder: ImageDecoder;
   /** Reads the bundled demo zip (the page's origin serves it). */
-  demoZip: () => Promise<{ name: string; bytes: Uint8Array }>;
+  demoZip: (url: string) => Promise<{ name: string; bytes: Uint8Array }>;
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
 }
@@ -43,7 +43,7 @@ export interface ImportInputOptions {
 async function sourceOf(input: DatasetInput, o: ImportInputOptions): Promise<DatasetSource> {
   switch (input.kind) {
     case 'demo': {
-      const z = await o.demoZip();
+      const z = await o.demoZip(input.url);
       const src = zipSource(z.name, z.bytes);
       // Its README/LICENSE sit at the root: documentation, not data (and not worth a "skipped" line).
       src.entries = src.entries.filter((e) => e.path.includes('/'));

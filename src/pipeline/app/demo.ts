@@ -1,15 +1,21 @@
 /**
  * The bundled demo dataset: a small Fashion-MNIST subset (MIT licence; made from Debian's
  * dataset-fashion-mnist by scripts/make-demo-set.mjs) served with the app from public/demo/.
- * Fetched from the app's own origin; no other server is involved.
+ * Fetched from wherever the page itself is served (the page resolves the URL: the app may live under
+ * a sub-path of a static host); no other server is involved.
  */
 import { BadDatasetError } from '../../core/errors.ts';
 
 export const DEMO_ZIP = 'demo/fashion-mnist-demo.zip';
 export const DEMO_NAME = 'Fashion-MNIST demo';
 
-export async function demoZip(): Promise<{ name: string; bytes: Uint8Array }> {
-  const url = new URL(`${import.meta.env.BASE_URL}${DEMO_ZIP}`, globalThis.location.origin);
+/** The demo's URL next to the page (document.baseURI), whatever path the app is served from. */
+export function demoUrl(base: string): string {
+  return new URL(DEMO_ZIP, base).href;
+}
+
+export async function demoZip(href: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const url = new URL(href);
   const res = await fetch(url);
   if (!res.ok) throw new BadDatasetError(url.pathname, `could not be loaded (HTTP ${res.status})`);
   const bytes = new Uint8Array(await res.arrayBuffer());

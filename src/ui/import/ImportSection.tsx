@@ -2,7 +2,9 @@
  * Import: bring a dataset into this browser (a folder, a zip, or the bundled demo), see the report
  * before anything runs, and manage the datasets already imported.
  */
+
 import { useEffect } from 'preact/hooks';
+import { demoUrl } from '../../pipeline/app/demo.ts';
 import { importReport } from '../app/state.ts';
 import { DatasetList } from './DatasetList.tsx';
 import { DropZone } from './DropZone.tsx';
@@ -45,7 +47,7 @@ export function ImportSection() {
             class="secondary"
             disabled={importing}
             data-testid="import-demo"
-            onClick={() => void startImport({ kind: 'demo' })}
+            onClick={() => void startImport({ kind: 'demo', url: demoUrl(document.baseURI) })}
           >
             Import the demo dataset
           </button>

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { BadDatasetError } from '../../core/errors.ts';
+import { demoUrl } from '../../pipeline/app/demo.ts';
 import { go } from '../app/route.ts';
 import { DEMO_SETTINGS } from '../app/settings-defaults.ts';
 import { dataset, importReport, models, modelsLabel, settings } from '../app/state.ts';
@@ -16,7 +17,10 @@ export function runDemo(): Promise<void> {
   modelsLabel.value = FIXTURES_LABEL;
   settings.value = DEMO_SETTINGS;
   return startRun(async (api, onProgress) => {
-    const out = await api.importDataset({ kind: 'demo' }, Comlink.proxy(onProgress));
+    const out = await api.importDataset(
+      { kind: 'demo', url: demoUrl(document.baseURI) },
+      Comlink.proxy(onProgress),
+    );
     if (!out.dataset) throw new BadDatasetError('the bundled demo', out.refused);
     dataset.value = out.dataset;
     importReport.value = out.report;
