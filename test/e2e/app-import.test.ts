@@ -227,10 +227,40 @@ describe('the Import screen', () => {
       .getByTestId('use-dataset')
       .click();
     await page.waitForURL(/#run$/);
+    await expect(page.getByTestId('run-dataset').textContent()).resolves.toMatch(/^holiday-photos: 8 images/);
+    // Settings are the paper's here: no hint about the demo's quick settings.
+    await expect(page.getByTestId('demo-settings-note').count()).resolves.toBe(0);
     await page.locator('nav').getByRole('link', { name: 'Import' }).click();
     await expect(page.locator('.dataset-selected .dataset-name').textContent()).resolves.toBe(
       'holiday-photos',
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("after the demo's quick settings, Run on another dataset offers the paper's defaults", async () => {
+    const page = await app.ctx.newPage();
+    const errors = watchErrors(page);
+    // The demo left its settings behind (they are remembered across reloads).
+    await page.addInitScript(() => {
+      const c = JSON.parse(localStorage.getItem('autogenda-choices') ?? '{}');
+      c.settings = {
+        ...c.settings,
+        kLocal: 1,
+        kTransfer: 1,
+        steps: 2,
+        train: { epochs: 10, finalEpochs: 10 },
+      };
+      localStorage.setItem('autogenda-choices', JSON.stringify(c));
+    });
+    await page.goto(URL.replace('#import', '#run'));
+    const note = page.getByTestId('demo-settings-note');
+    await note.waitFor();
+    await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('2');
+    await note.getByRole('button', { name: "Use the paper's defaults" }).click();
+    await expect(note.count()).resolves.toBe(0);
+    await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('25');
+    await expect(page.locator('input[name="k-local"]').inputValue()).resolves.toBe('2');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -3,7 +3,9 @@
  * ETA, cancel, and where to look when it is done. All work happens in the pipeline worker.
  */
 
+import type { RunSettings } from '../../pipeline/app/contract.ts';
 import { formatTally } from '../../pipeline/tally.ts';
+import { DEFAULT_SETTINGS, DEMO_SETTINGS } from '../app/settings-defaults.ts';
 import {
   dataset,
   models,
@@ -51,6 +53,21 @@ export function RunSection() {
           {modelsLabel.value} (<a href="#models">change</a>)
         </dd>
       </dl>
+      {ds && !ds.demo && sameSettings(settings.value, DEMO_SETTINGS) && (
+        <p class="notice notice-warn" data-testid="demo-settings-note">
+          These are the demo's quick settings (1 + 1 candidates, 2 denoising steps, 10 epochs).{' '}
+          <button
+            type="button"
+            class="secondary"
+            disabled={running}
+            onClick={() => {
+              settings.value = DEFAULT_SETTINGS;
+            }}
+          >
+            Use the paper's defaults
+          </button>
+        </p>
+      )}
       <SettingsForm disabled={running} />
       {problem && (
         <p class="error" role="alert" data-testid="settings-problem">
@@ -113,3 +130,5 @@ export function RunSection() {
     </section>
   );
 }
+
+const sameSettings = (a: RunSettings, b: RunSettings) => JSON.stringify(a) === JSON.stringify(b);
