@@ -25,9 +25,9 @@ import {
 } from '../../src/pipeline/app/model-registry.ts';
 import { cacheModelsFolder, checkPickedFolder, downloadToCache } from '../../src/pipeline/app/models.ts';
 import { openStages } from '../../src/pipeline/open-stages.ts';
+import { pickedFolder } from '../../src/ui/app/picked-folder.ts';
 import { formatBytes } from '../../src/ui/format.ts';
 import { cacheSummary, pinned, sizeText, stateText } from '../../src/ui/models/cache-status.ts';
-import { pickedFiles } from '../../src/ui/models/picked-files.ts';
 import { quotaVerdict } from '../../src/ui/models/quota.ts';
 import { cacheChoice, cacheLabel, localLabel } from '../../src/ui/models/run-choice.ts';
 
@@ -239,7 +239,10 @@ describe('checking a picked models folder', () => {
       Object.defineProperty(f, 'webkitRelativePath', { value: rel });
       return f;
     };
-    const got = pickedFiles([withRel('fx/fixtures.json'), withRel('fx/tiny-minilm/onnx/model.onnx')]);
+    const got = pickedFolder(
+      [withRel('fx/fixtures.json'), withRel('fx/tiny-minilm/onnx/model.onnx')],
+      'picked folder',
+    );
     expect(got.name).toBe('fx');
     expect(got.files.map((f) => f.path)).toEqual(['fixtures.json', 'tiny-minilm/onnx/model.onnx']);
   });

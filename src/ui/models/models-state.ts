@@ -2,6 +2,7 @@
  * The Models screen's state and actions, as module-level signals so a download (and its progress)
  * outlives switching sections. The run's choice itself lives in app/state (`models`, `modelsLabel`).
  */
+
 import { computed, signal } from '@preact/signals';
 import type { DownloadProgress } from '../../core/progress.ts';
 import type { Task } from '../../models/manifest.ts';
@@ -9,11 +10,11 @@ import type { PickedFile } from '../../pipeline/app/contract.ts';
 import { bundledRegistry, knownBytes, TASKS } from '../../pipeline/app/model-registry.ts';
 import { checkPickedFolder, type FolderCheck } from '../../pipeline/app/models.ts';
 import type { CachedFile } from '../../pipeline/app/models-api.ts';
+import { pickedFolder } from '../app/picked-folder.ts';
 import { models, modelsLabel } from '../app/state.ts';
 import { formatBytes } from '../format.ts';
 import { type CacheSummary, cacheSummary, pinned } from './cache-status.ts';
 import { modelsWorker } from './models-client.ts';
-import { pickedFiles } from './picked-files.ts';
 import { quotaVerdict, type StorageEstimateView } from './quota.ts';
 import { cacheChoice, cacheLabel, FIXTURES_LABEL, localLabel } from './run-choice.ts';
 
@@ -203,7 +204,7 @@ export function useCache(): void {
 
 /** Checks the folder; a folder that passes becomes the next run's models at once. */
 export async function useFolder(list: Iterable<File>): Promise<void> {
-  const { name, files } = pickedFiles(list);
+  const { name, files } = pickedFolder(list, 'picked folder');
   const check = await checkPickedFolder(files);
   picked.value = { name, files, check };
   if (check.problems.length === 0) {
