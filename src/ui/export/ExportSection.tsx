@@ -11,6 +11,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'classifier.onnx': 'backbone + trained head in one ONNX graph: image in, class scores out',
   'metrics.json': 'every method × seed: top-1, mean class accuracy, per class, confusion, settings, cache',
   'policy.json': 'the learned policy: P(real, local, transfer) per class',
+  'metadata.jsonl':
+    'one line per image of the augmented dataset (file, class, source, caption or prompt, seed); the images are in the zip',
   'report.json': 'the run report (first method, first seed) as data',
   'report.md': 'the run report, readable',
 };
