@@ -97,6 +97,19 @@ function syntheticSummary(): Omit<RunSummary, 'gallery'> & { gallery: unknown[] 
           },
         ],
       },
+      {
+        // Over the gallery's byte budget: text only.
+        name: 'fox',
+        neighbours: ['dog'],
+        imagesOmitted: true,
+        originals: [
+          {
+            caption: 'a photo of a fox which runs',
+            bytes: [],
+            candidates: [{ source: 'local', prompt: 'a photo of a fox which jumps', png: [] }],
+          },
+        ],
+      },
     ],
     exports: [],
   };
@@ -163,14 +176,22 @@ describe('inspect a hand-made run (dev server)', () => {
     // Gallery: original + 2 candidates with their prompts; names and captions as text.
     const gallery = page.getByTestId('gallery');
     await expect(gallery.locator('img').count()).resolves.toBe(3);
-    await expect(gallery.locator('h4').textContent()).resolves.toBe(EVIL);
-    await expect(gallery.locator('q.prompt').allTextContents()).resolves.toEqual([
+    const evil = gallery.locator('.gallery-class').first();
+    await expect(evil.locator('h4').textContent()).resolves.toBe(EVIL);
+    await expect(evil.locator('q.prompt').allTextContents()).resolves.toEqual([
       'a photo of a thing which sits',
       'a photo of a thing which swims',
     ]);
-    await expect(gallery.locator('q.caption').textContent()).resolves.toBe(
+    await expect(evil.locator('q.caption').textContent()).resolves.toBe(
       'a photo of a <script>x</script> which sits',
     );
+    // A class over the gallery's byte budget: no images, a note, its caption and prompts as text.
+    const fox = gallery.locator('section[data-class="fox"]');
+    await expect(fox.locator('img').count()).resolves.toBe(0);
+    await expect(fox.getByTestId('images-omitted').textContent()).resolves.toMatch(/in the exported zip/);
+    await expect(fox.locator('q.prompt').allTextContents()).resolves.toEqual([
+      'a photo of a fox which jumps',
+    ]);
     await expect(
       gallery
         .locator('img')

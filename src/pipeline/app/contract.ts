@@ -88,6 +88,8 @@ export interface GalleryClass {
   name: string;
   neighbours: string[];
   originals: GalleryOriginal[];
+  /** Over the gallery's byte budget: captions and prompts only, no image bytes (they are in the export). */
+  imagesOmitted?: boolean;
 }
 
 /** One method × seed of a finished run. */

@@ -71,8 +71,15 @@ export function createPipelineApi() {
       const r = await task((signal) =>
         withStore((store) => runInBrowser(req, { store, decoder: browserDecoder, onProgress, signal })),
       );
-      // Several exports may share a buffer (a buffer may be listed once only).
-      return Comlink.transfer(r, [...new Set(r.exports.map((e) => e.bytes.buffer as ArrayBuffer))]);
+      // Exports and gallery images move, not copy; a buffer may be listed once only.
+      const buffers = new Set<ArrayBuffer>();
+      for (const e of r.exports) buffers.add(e.bytes.buffer as ArrayBuffer);
+      for (const c of r.gallery)
+        for (const o of c.originals) {
+          buffers.add(o.bytes.buffer as ArrayBuffer);
+          for (const x of o.candidates) buffers.add(x.png.buffer as ArrayBuffer);
+        }
+      return Comlink.transfer(r, [...buffers]);
     },
     /** What the app's store holds, per collection, largest first. */
     storageUsage(): Promise<CollectionUsage[]> {

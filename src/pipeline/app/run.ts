@@ -22,6 +22,32 @@ import { storedSource } from './datasets.ts';
 import { modelsFolderFor } from './models.ts';
 
 const GALLERY_PER_CLASS = 2;
+/**
+ * The gallery crosses postMessage with its image bytes: past this many bytes (many classes, large
+ * generated images) the remaining classes keep their captions and prompts but no images. The rarest
+ * classes are served first: they are the ones the augmentation is for.
+ */
+export const GALLERY_BYTES = 64 * 2 ** 20;
+
+/**
+ * Which classes' gallery images stay out: classes are served rarest first (fewest training images),
+ * each taking its bytes from the budget; a class that does not fit is omitted, smaller later ones may
+ * still fit. Pure.
+ */
+export function galleryOmissions(
+  sizes: readonly number[],
+  trainCounts: readonly number[],
+  budget: number,
+): boolean[] {
+  const order = sizes.map((_, k) => k).sort((a, b) => trainCounts[a] - trainCounts[b] || a - b);
+  const omit = sizes.map(() => false);
+  let spent = 0;
+  for (const k of order) {
+    if (spent + sizes[k] > budget) omit[k] = true;
+    else spent += sizes[k];
+  }
+  return omit;
+}
 
 /** Small on purpose: it crosses postMessage. Embeddings are cached, so neighbours cost no model call. */
 async function buildGallery(
@@ -29,12 +55,13 @@ async function buildGallery(
   stages: PipelineStages,
   store: Store<Collection>,
   m: number,
+  budget = GALLERY_BYTES,
 ): Promise<GalleryClass[]> {
   const ctx = { store, tally: {} };
   const vectors: Float32Array[] = [];
   for (const c of r.classes) vectors.push(await classEmbedding(ctx, stages, c));
   const nb = topNeighbours(vectors, Math.min(m, r.classes.length - 1)).indices;
-  const gallery: GalleryClass[] = [];
+  const perClass: { originals: GalleryOriginal[]; size: number }[] = [];
   for (let k = 0; k < r.classes.length; k++) {
     const picked = r.split.train.filter((n) => r.labels[n] === k).slice(0, GALLERY_PER_CLASS);
     const originals: GalleryOriginal[] = [];
@@ -48,8 +75,31 @@ async function buildGallery(
           .map((c) => ({ source: c.job.source, prompt: c.job.prompt, png: c.png })),
       });
     }
-    gallery.push({ name: r.classes[k], neighbours: nb[k].map((j) => r.classes[j]), originals });
+    const size = originals.reduce(
+      (a, o) => a + o.bytes.length + o.candidates.reduce((b, c) => b + c.png.length, 0),
+      0,
+    );
+    perClass.push({ originals, size });
   }
+  const omit = galleryOmissions(
+    perClass.map((c) => c.size),
+    r.split.trainCounts,
+    budget,
+  );
+  const gallery = perClass.map(
+    ({ originals }, k): GalleryClass => ({
+      name: r.classes[k],
+      neighbours: nb[k].map((j) => r.classes[j]),
+      originals: omit[k]
+        ? originals.map((o) => ({
+            caption: o.caption,
+            bytes: new Uint8Array(),
+            candidates: o.candidates.map((c) => ({ ...c, png: new Uint8Array() })),
+          }))
+        : originals,
+      ...(omit[k] && { imagesOmitted: true }),
+    }),
+  );
   return gallery;
 }
 

@@ -46,30 +46,50 @@ export function Gallery({ gallery }: { gallery: readonly GalleryClass[] }) {
             {c.neighbours.length ? c.neighbours.join(', ') : 'none'}
           </p>
           {c.originals.length === 0 && <p class="muted">No training original kept for this class.</p>}
-          {c.originals.map((o, i) => (
-            <div class="gallery-row" key={i}>
-              <figure class="original">
-                <img src={urls[k][i][0]} alt={`${c.name}: training original ${i + 1}`} />
-                <figcaption>
-                  <span class="gallery-kind">Original</span>
-                  Caption: <q class="caption">{o.caption || '(none)'}</q>
-                </figcaption>
-              </figure>
-              {o.candidates.map((x, j) => (
-                <figure class="candidate" data-source={x.source} key={j}>
-                  <img
-                    src={urls[k][i][j + 1]}
-                    alt={`${c.name}: ${sourceTitle(x.source)}, generated from original ${i + 1}`}
-                  />
+          {c.imagesOmitted && (
+            <p class="muted" data-testid="images-omitted">
+              Images not shown for this class (the gallery keeps the rarest classes' images within its size
+              budget); they are in the exported zip. Captions and prompts:
+            </p>
+          )}
+          {c.imagesOmitted &&
+            c.originals.map((o, i) => (
+              <ul class="gallery-text" key={i}>
+                <li>
+                  Original {i + 1}, caption: <q class="caption">{o.caption || '(none)'}</q>
+                </li>
+                {o.candidates.map((x, j) => (
+                  <li key={j} data-source={x.source}>
+                    {sourceTitle(x.source)}, prompt: <q class="prompt">{x.prompt}</q>
+                  </li>
+                ))}
+              </ul>
+            ))}
+          {!c.imagesOmitted &&
+            c.originals.map((o, i) => (
+              <div class="gallery-row" key={i}>
+                <figure class="original">
+                  <img src={urls[k][i][0]} alt={`${c.name}: training original ${i + 1}`} />
                   <figcaption>
-                    <span class="gallery-kind">{sourceTitle(x.source)}</span>
-                    Prompt: <q class="prompt">{x.prompt}</q>
+                    <span class="gallery-kind">Original</span>
+                    Caption: <q class="caption">{o.caption || '(none)'}</q>
                   </figcaption>
                 </figure>
-              ))}
-              {o.candidates.length === 0 && <p class="muted">No generated image for this original.</p>}
-            </div>
-          ))}
+                {o.candidates.map((x, j) => (
+                  <figure class="candidate" data-source={x.source} key={j}>
+                    <img
+                      src={urls[k][i][j + 1]}
+                      alt={`${c.name}: ${sourceTitle(x.source)}, generated from original ${i + 1}`}
+                    />
+                    <figcaption>
+                      <span class="gallery-kind">{sourceTitle(x.source)}</span>
+                      Prompt: <q class="prompt">{x.prompt}</q>
+                    </figcaption>
+                  </figure>
+                ))}
+                {o.candidates.length === 0 && <p class="muted">No generated image for this original.</p>}
+              </div>
+            ))}
         </section>
       ))}
     </div>
