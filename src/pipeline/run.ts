@@ -59,6 +59,8 @@ export interface PipelineResult {
   split: RunSplit;
   /** Caption of each training image (imported or from the captioner), by image index. */
   captions: Map<number, string>;
+  /** Per class: its neighbour classes (indices), nearest first. */
+  neighbours: number[][];
   bank: FeatureBank;
   candidates: Candidate[];
   runs: RunOutcome[];
@@ -193,5 +195,5 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     onProgress: p.onProgress,
     signal,
   });
-  return { imported, classes, labels, split, captions, bank, candidates, runs, tally };
+  return { imported, classes, labels, split, captions, neighbours, bank, candidates, runs, tally };
 }

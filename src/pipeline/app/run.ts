@@ -3,7 +3,6 @@
  * settings, the app's IndexedDB store (every item cached, so a reload mid-run resumes), and every
  * export built. Returns plain data (survives postMessage); export buffers are transferable.
  */
-import { topNeighbours } from '../../core/neighbours.ts';
 import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
 import { Gpu } from '../../gpu/device.ts';
 import type { Collection } from '../../storage/schema.ts';
@@ -12,11 +11,9 @@ import { resolveTrainConfig } from '../../train/config.ts';
 import { toZip } from '../export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../export-run.ts';
 import type { ImageDecoder } from '../import/decoder.ts';
-import { classEmbedding } from '../items.ts';
 import { openStages } from '../open-stages.ts';
 import { IMAGE_PREFIX, type PipelineResult, runPipeline } from '../run.ts';
 import { resolveSettings } from '../settings.ts';
-import type { PipelineStages } from '../stages.ts';
 import type { GalleryClass, GalleryOriginal, RunRequest, RunSummary } from './contract.ts';
 import { storedSource } from './datasets.ts';
 import { modelsFolderFor } from './models.ts';
@@ -49,18 +46,12 @@ export function galleryOmissions(
   return omit;
 }
 
-/** Small on purpose: it crosses postMessage. Embeddings are cached, so neighbours cost no model call. */
+/** Small on purpose: it crosses postMessage (see GALLERY_BYTES). */
 async function buildGallery(
   r: PipelineResult,
-  stages: PipelineStages,
   store: Store<Collection>,
-  m: number,
   budget = GALLERY_BYTES,
 ): Promise<GalleryClass[]> {
-  const ctx = { store, tally: {} };
-  const vectors: Float32Array[] = [];
-  for (const c of r.classes) vectors.push(await classEmbedding(ctx, stages, c));
-  const nb = topNeighbours(vectors, Math.min(m, r.classes.length - 1)).indices;
   const perClass: { originals: GalleryOriginal[]; size: number }[] = [];
   for (let k = 0; k < r.classes.length; k++) {
     const picked = r.split.train.filter((n) => r.labels[n] === k).slice(0, GALLERY_PER_CLASS);
@@ -89,7 +80,7 @@ async function buildGallery(
   const gallery = perClass.map(
     ({ originals }, k): GalleryClass => ({
       name: r.classes[k],
-      neighbours: nb[k].map((j) => r.classes[j]),
+      neighbours: r.neighbours[k].map((j) => r.classes[j]),
       originals: omit[k]
         ? originals.map((o) => ({
             caption: o.caption,
@@ -176,7 +167,7 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       testCount: first.metrics.count,
       models: { ...stages.ids },
       tally: result.tally,
-      gallery: await buildGallery(result, stages, o.store, settings.neighbours),
+      gallery: await buildGallery(result, o.store),
       exports,
     };
   } finally {
