@@ -9,7 +9,9 @@ export function progressLine(p: StageProgress, etaSeconds: number | undefined): 
   const bar = `${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}`;
   const eta = etaSeconds === undefined || p.done >= p.total ? '' : `  ETA ${formatSeconds(etaSeconds)}`;
   const pct = `${Math.floor(frac * 100)}`.padStart(3);
-  return `${p.stage.padEnd(9)} [${bar}] ${pct}%  ${p.done}/${p.total}${p.unit ? ` ${p.unit}` : ''}${eta}`;
+  const count = p.unit ? `  ${p.done}/${p.total} ${p.unit}` : '';
+  const what = p.message ? `  ${p.message}` : '';
+  return `${p.stage.padEnd(9)} [${bar}] ${pct}%${count}${eta}${what}`;
 }
 
 export function formatSeconds(s: number): string {

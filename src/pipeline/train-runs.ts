@@ -103,10 +103,14 @@ export async function trainRuns(
       // Search and training report steps per run; tagged with the run, the stage bars never go backwards.
       const part = { index: out.length, count: total };
       const message = `${name}, seed ${seed} (run ${part.index + 1} of ${total})`;
-      const tagged = (p: StageProgress): StageProgress => ({ ...p, part, message });
+      const ended = new Set<StageProgress['stage']>();
+      const tagged = (p: StageProgress): StageProgress => {
+        if (p.done >= p.total) ended.add(p.stage);
+        return { ...p, part, message };
+      };
       const mark = (done: number) => {
         for (const stage of ['search', 'train'] as const) {
-          o.onProgress?.(tagged({ type: 'stage', stage, done, total: 1 }));
+          if (!ended.has(stage)) o.onProgress?.(tagged({ type: 'stage', stage, done, total: 1 }));
         }
       };
       mark(0);
@@ -148,7 +152,7 @@ export async function trainRuns(
         metrics: m.metrics,
         head: unpackHead(m.headShapes, item.data ?? new Uint8Array()),
       });
-      mark(1); // a fixed policy has no search steps, a cached run no steps at all: the run is done
+      mark(1); // ends what the run did not report itself (a fixed policy's search, a cached run)
     }
   }
   return out;
