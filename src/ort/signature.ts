@@ -1,14 +1,13 @@
 /**
- * Checks a loaded graph's real inputs and outputs against what the manifest promised, before any run.
- * A mismatch fails with one message that lists both sides, so a user (or a manifest author) sees at a
- * glance which export they have and what AutoGenDA expected.
+ * Compares a graph's real inputs and outputs with a manifest's `sessions` entry and lists every
+ * difference. Opening a model never fails on these (binding.ts binds by role and turns differences
+ * into warnings); tests use the list to keep fixture graphs and the real manifests in step.
  *
  * Rules: every expected input and output must exist with the same element type and rank (float16 and
  * float32 count as one: the session converts between them at the boundary); a dimension
  * both sides give as a number must be equal (symbolic names may differ between exporters). The graph
- * may have extra outputs; an extra graph input is an error (we would not know what to feed it).
+ * may have extra outputs; an extra graph input is listed.
  */
-import { ModelSignatureError } from '../core/errors.ts';
 import type { Dim, ValueSpec } from './types.ts';
 
 export interface Signature {
@@ -21,7 +20,7 @@ const fmtDim = (d: Dim) => (typeof d === 'number' ? String(d) : d);
 export const fmtSpec = (v: ValueSpec) => `${v.name}: ${v.dtype}[${v.shape.map(fmtDim).join(', ')}]`;
 
 /** Names may use '*' as a wildcard for a run of characters ('past_key_values.*.key'). */
-function matcher(pattern: string): (name: string) => boolean {
+export function nameMatcher(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (n) => n === pattern;
   const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`);
   return (n) => re.test(n);
@@ -32,7 +31,7 @@ function compare(kind: 'input' | 'output', want: readonly ValueSpec[], have: rea
   const problems: string[] = [];
   const matched = new Set<string>();
   for (const w of want) {
-    const m = matcher(w.name);
+    const m = nameMatcher(w.name);
     const found = have.filter((h) => m(h.name));
     if (found.length === 0) problems.push(`missing ${kind} '${w.name}'`);
     for (const h of found) {
@@ -60,18 +59,4 @@ function compare(kind: 'input' | 'output', want: readonly ValueSpec[], have: rea
 /** The problems found, empty when the graph fits the manifest. */
 export function signatureProblems(want: Signature, have: Signature): string[] {
   return [...compare('input', want.inputs, have.inputs), ...compare('output', want.outputs, have.outputs)];
-}
-
-export function checkSignature(model: string, want: Signature, have: Signature): void {
-  const problems = signatureProblems(want, have);
-  if (problems.length === 0) return;
-  const list = (s: Signature) =>
-    [...s.inputs.map((v) => `  in  ${fmtSpec(v)}`), ...s.outputs.map((v) => `  out ${fmtSpec(v)}`)].join(
-      '\n',
-    );
-  throw new ModelSignatureError(
-    `Model '${model}' does not match its manifest: ${problems.join('; ')}.\n` +
-      `The manifest expects:\n${list(want)}\nThe graph has:\n${list(have)}\n` +
-      'Pick the export the manifest describes, or correct the manifest’s inputs/outputs.',
-  );
 }

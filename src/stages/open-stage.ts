@@ -8,7 +8,9 @@ import type { ModelManifest, Task } from '../models/manifest.ts';
 import { type OpenedModel, type OpenOptions, openModel } from '../models/open.ts';
 import { Backbone } from './backbone.ts';
 import { Captioner } from './captioner/captioner.ts';
+import { captionerRoles } from './captioner/roles.ts';
 import { Embedder } from './embedder.ts';
+import { backboneRoles, embedderRoles } from './roles.ts';
 
 export interface Opened<S> {
   stage: S;
@@ -23,14 +25,14 @@ function need<T>(m: ModelManifest, task: Task, v: T | undefined, what: string): 
 
 export async function openEmbedder(m: ModelManifest, o: OpenOptions): Promise<Opened<Embedder>> {
   const settings = need(m, 'embedder', m.embedder, 'embedder settings');
-  const model = await openModel(m, o);
+  const model = await openModel(m, { ...o, roles: embedderRoles(settings) });
   const tok = need(m, 'embedder', model.tokenizer, 'a tokenizer');
   return { stage: new Embedder(model.sessions.model, tok, settings), model };
 }
 
 export async function openBackbone(m: ModelManifest, o: OpenOptions): Promise<Opened<Backbone>> {
   const settings = need(m, 'backbone', m.backbone, 'backbone settings');
-  const model = await openModel(m, o);
+  const model = await openModel(m, { ...o, roles: backboneRoles(settings) });
   return { stage: new Backbone(model.sessions.model, settings), model };
 }
 
@@ -38,6 +40,7 @@ export async function openCaptioner(m: ModelManifest, o: OpenOptions): Promise<O
   const settings = need(m, 'captioner', m.captioner, 'captioner settings');
   const model = await openModel(m, {
     ...o,
+    roles: captionerRoles(settings),
     keepOutputs: (role, out) => role === 'decoder' && out.startsWith('present'),
   });
   const tok = need(m, 'captioner', model.tokenizer, 'a tokenizer');

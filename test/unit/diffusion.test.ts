@@ -124,12 +124,22 @@ describe('openImg2Img', () => {
     ).rejects.toThrow(/external data; merge it/);
   });
 
-  it('fails with the manifest mismatch when the graph is another export', async () => {
+  it('a graph from another export than the manifest says: binds to the graph, warns, generates', async () => {
     const pkg = await diffusionFixture();
     const other = await diffusionFixture({ timestep: 'float32-scalar' });
     pkg.files.set('unet/model.onnx', other.files.get('unet/model.onnx')!);
     delete pkg.manifest.files['unet/model.onnx'].sha256;
     delete pkg.manifest.files['unet/model.onnx'].size;
+    const o = await openImg2Img(pkg.manifest, { folder: folderOf(pkg), ep: 'wasm' });
+    expect(o.warnings).toEqual([
+      `${pkg.manifest.id} unet (unet/model.onnx): input 'timestep': the manifest says int64, the graph has float32`,
+      `${pkg.manifest.id} unet (unet/model.onnx): input 'timestep': the manifest says rank 1 [steps], the graph has rank 0 []`,
+    ]);
+    const r = await o.stage.generate(card(), { prompt: 'cat', steps: 2, seed: 1 });
+    expect(r.unetSteps).toBeGreaterThan(0);
+    await o.dispose();
+    // a graph that is not a UNet at all is still refused by name
+    pkg.files.set('unet/model.onnx', other.files.get('vae_decoder/model.onnx')!);
     await expect(openImg2Img(pkg.manifest, { folder: folderOf(pkg), ep: 'wasm' })).rejects.toThrow(
       ModelSignatureError,
     );

@@ -2,7 +2,8 @@
  * The decoder's key/value cache: `present.{i}.{key,value}` outputs become the next run's
  * `past_key_values.{i}.{key,value}` inputs. Tensors stay where ONNX Runtime put them (GPU on WebGPU)
  * unless beams are reordered, which gathers rows on the CPU. Shapes and the element type of an empty
- * cache come from the graph's own input metadata (numeric heads and head size, symbolic lengths).
+ * cache come from the session's input metadata (numeric heads and head size, symbolic lengths; a
+ * bound session has taken the manifest's numbers where the graph leaves them symbolic).
  */
 import { DeviceTensor, type Feed, type Outputs, type SessionLike } from '../../ort/session.ts';
 import type { DataOf, DType, TensorData } from '../../ort/types.ts';
@@ -24,7 +25,8 @@ export class KvCache {
     const s = pasts[0].shape;
     if (s.length !== 4 || typeof s[1] !== 'number' || typeof s[3] !== 'number') {
       throw new Error(
-        `past_key_values shape [${s}] must be [batch, heads, past, head_dim] with numeric heads`,
+        `past_key_values shape [${s}] must be [batch, heads, past, head_dim] with numeric heads and ` +
+          "head size: neither the graph nor the manifest's sessions give them; write them in the manifest",
       );
     }
     this.names = pasts.map((p) => p.name);
