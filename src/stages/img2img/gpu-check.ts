@@ -1,14 +1,12 @@
 /**
- * Before loading Stable Diffusion on WebGPU: an fp16 export needs `shader-f16`, and its largest
- * weight must fit one buffer and one storage binding. Failing here says what the GPU lacks, instead
- * of an out-of-memory or a shader error halfway through a 2 GB download.
+ * The WebGPU part of the preflight (src/models/preflight.ts), kept as the stage's own entry point:
+ * an fp16 export needs `shader-f16`, and its largest weight must fit one buffer and one binding.
  */
-import { FeatureMissingError, LimitTooLowError } from '../../core/errors.ts';
 
-export interface AdapterLike {
-  features: { has(name: string): boolean };
-  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
-}
+import type { ModelManifest } from '../../models/manifest.ts';
+import { type AdapterLike, assertFits } from '../../models/preflight.ts';
+
+export type { AdapterLike };
 
 export interface GpuNeeds {
   /** The graphs compute in float16. */
@@ -17,16 +15,15 @@ export interface GpuNeeds {
   largestBuffer?: number;
 }
 
+/** Throws FeatureMissingError / LimitTooLowError (naming every other problem too) when `adapter` lacks what `needs` says. */
 export function checkAdapterFor(adapter: AdapterLike, needs: GpuNeeds, model: string): void {
-  if (needs.fp16 && !adapter.features.has('shader-f16')) {
-    throw new FeatureMissingError(
-      'shader-f16',
-      `to run the float16 model ${model}; pick an fp32 variant or the wasm fallback`,
-    );
-  }
-  const need = needs.largestBuffer ?? 0;
-  for (const limit of ['maxBufferSize', 'maxStorageBufferBindingSize'] as const) {
-    const have = adapter.limits[limit];
-    if (need > have) throw new LimitTooLowError(limit, have, need, `to hold the largest weight of ${model}`);
-  }
+  const m = {
+    id: model,
+    variants: { [needs.fp16 ? 'fp16' : 'fp32']: {} },
+    files: {},
+    sessions: {},
+    defaultVariant: { webgpu: needs.fp16 ? 'fp16' : 'fp32', wasm: needs.fp16 ? 'fp16' : 'fp32' },
+    img2img: { largestBuffer: needs.largestBuffer },
+  } as unknown as ModelManifest;
+  assertFits(m, { adapter, wasm: false });
 }
