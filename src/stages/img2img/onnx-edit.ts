@@ -5,76 +5,9 @@
  * the new bytes back, re-writing the two enclosing length prefixes. Every other byte is kept.
  */
 import { ConfigError } from '../../core/errors.ts';
+import { concat } from '../../models/store.ts';
 import { fromHalf, toHalf } from '../../ort/fp16.ts';
-
-interface Field {
-  no: number;
-  wire: number;
-  /** Whole field (tag included) and, for length-delimited fields, the payload. */
-  start: number;
-  end: number;
-  body: number;
-}
-
-function varint(b: Uint8Array, p: number): [number, number] {
-  let v = 0;
-  let mul = 1;
-  for (;;) {
-    if (p >= b.length) throw new ConfigError('ONNX edit: the model file is truncated.');
-    const x = b[p++];
-    v += (x & 0x7f) * mul;
-    if (x < 0x80) return [v, p];
-    mul *= 128;
-  }
-}
-
-function putVarint(v: number): number[] {
-  const out: number[] = [];
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-
-function fields(b: Uint8Array, from = 0, to = b.length): Field[] {
-  const out: Field[] = [];
-  let p = from;
-  while (p < to) {
-    const start = p;
-    let tag: number;
-    [tag, p] = varint(b, p);
-    const wire = tag & 7;
-    let body = p;
-    if (wire === 0) [, p] = varint(b, p);
-    else if (wire === 1) p += 8;
-    else if (wire === 5) p += 4;
-    else if (wire === 2) {
-      let len: number;
-      [len, body] = varint(b, p);
-      p = body + len;
-    } else throw new ConfigError(`ONNX edit: unsupported protobuf wire type ${wire}.`);
-    out.push({ no: Math.floor(tag / 8), wire, start, end: p, body });
-  }
-  return out;
-}
-
-function lenField(no: number, payload: Uint8Array): Uint8Array {
-  const head = [...putVarint(no * 8 + 2), ...putVarint(payload.length)];
-  const out = new Uint8Array(head.length + payload.length);
-  out.set(head);
-  out.set(payload, head.length);
-  return out;
-}
-
-function splice(b: Uint8Array, start: number, end: number, mid: Uint8Array): Uint8Array {
-  const out = new Uint8Array(start + mid.length + (b.length - end));
-  out.set(b.subarray(0, start));
-  out.set(mid, start);
-  out.set(b.subarray(end), start + mid.length);
-  return out;
-}
+import { type Field, fields, lenField, putVarint, splice, varint } from './protobuf.ts';
 
 const FLOAT = 1;
 const FLOAT16 = 10;
@@ -157,13 +90,7 @@ function writeTensor(name: string, m: Matrix): Uint8Array {
     lenField(8, new TextEncoder().encode(name)),
     lenField(9, bytes),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 function findInitializer(model: Uint8Array, name: string) {
