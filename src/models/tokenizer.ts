@@ -28,7 +28,11 @@ export class TextTokenizer {
   private readonly tail: number;
   readonly padId: number;
 
-  constructor(json: unknown, config: Record<string, unknown> = {}, name = 'tokenizer') {
+  /**
+   * `pad` (a manifest's `tokenizer.pad`) overrides the config's pad_token: SD-2-family models pad
+   * with '!' although the CLIP tokenizer files they borrow say '<|endoftext|>'.
+   */
+  constructor(json: unknown, config: Record<string, unknown> = {}, name = 'tokenizer', pad?: string) {
     try {
       this.tok = new Tokenizer(json as object, config);
       const empty = this.tok.encode('').ids;
@@ -40,11 +44,16 @@ export class TextTokenizer {
     } catch (e) {
       throw new ConfigError(`${name}: tokenizer.json could not be read (${(e as Error).message}).`);
     }
-    const pad = typeof config.pad_token === 'string' ? this.tok.token_to_id(config.pad_token) : undefined;
-    this.padId = pad ?? 0;
+    // a named pad token that is not in the vocabulary would silently pad with 0: refuse it instead
+    const padToken = pad ?? tokenContent(config.pad_token);
+    const padId = padToken === undefined ? 0 : this.tok.token_to_id(padToken);
+    if (padId === undefined) {
+      throw new ConfigError(`${name}: the pad token '${padToken}' is not in tokenizer.json's vocabulary.`);
+    }
+    this.padId = padId;
   }
 
-  static fromBytes(json: Uint8Array, config?: Uint8Array, name = 'tokenizer'): TextTokenizer {
+  static fromBytes(json: Uint8Array, config?: Uint8Array, name = 'tokenizer', pad?: string): TextTokenizer {
     const parse = (b: Uint8Array, what: string) => {
       try {
         return JSON.parse(new TextDecoder().decode(b));
@@ -56,6 +65,7 @@ export class TextTokenizer {
       parse(json, 'tokenizer.json'),
       config ? parse(config, 'tokenizer_config.json') : {},
       name,
+      pad,
     );
   }
 
@@ -99,4 +109,12 @@ export class TextTokenizer {
       lengths: rows.map((r) => r.length),
     };
   }
+}
+
+/** A special token in tokenizer_config.json: a plain string or an AddedToken object with `content`. */
+function tokenContent(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string')
+    return (v as { content: string }).content;
+  return undefined;
 }

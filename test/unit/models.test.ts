@@ -56,7 +56,13 @@ describe('the real model manifests (models/*.json)', () => {
     const turbo = real['sd-turbo'];
     const v15 = real['sd-v1-5'];
     expect(turbo.source).toEqual({ hub: 'schmuell/sd-turbo-ort-web', revision: 'main' });
-    expect(v15.source).toEqual({ hub: 'onnx-community/stable-diffusion-v1-5-ONNX', revision: 'main' });
+    expect(v15.source).toEqual({
+      hub: 'nmkd/stable-diffusion-1.5-onnx-fp16',
+      revision: '38dacf2c14c89e3538b5e32da888eb9c46e0e1bf',
+    });
+    // fp16 only, WebGPU only: the fp32 export's 3.44 GB UNet is not offered any more
+    expect(Object.keys(v15.variants)).toEqual(['fp16']);
+    expect(v15.webgpuOnly).toMatch(/wasm heap/);
     expect(fileUrl(turbo, 'unet/model.onnx')).toBe(
       'https://huggingface.co/schmuell/sd-turbo-ort-web/resolve/main/unet/model.onnx',
     );
@@ -66,8 +72,8 @@ describe('the real model manifests (models/*.json)', () => {
     expect(fileUrl(v15, 'tokenizer/tokenizer.json')).toBe(
       'https://huggingface.co/Xenova/clip-vit-large-patch14/resolve/main/tokenizer.json',
     );
-    // SD-Turbo pads with id 0 ('!'): no tokenizer config naming another pad token
-    expect(turbo.tokenizer).toEqual({ json: 'tokenizer/tokenizer.json' });
+    // SD-Turbo pads with '!' (id 0) as the SD-2 family does: named, since the CLIP config says otherwise
+    expect(turbo.tokenizer).toEqual({ json: 'tokenizer/tokenizer.json', pad: '!' });
     expect(v15.tokenizer?.config).toBe('tokenizer/tokenizer_config.json');
     expect(filesFor(turbo, 'fp16').sort()).toEqual([
       'text_encoder/model.onnx',
@@ -76,7 +82,7 @@ describe('the real model manifests (models/*.json)', () => {
       'vae_decoder/model.onnx',
       'vae_encoder/model.onnx',
     ]);
-    expect(filesFor(v15, 'fp32')).toContain('unet/weights.pb');
+    expect(filesFor(v15, 'fp16')).toContain('unet/weights.pb');
     expect(v15.files['unet/model.onnx'].externalData).toEqual(['unet/weights.pb']);
     // fp16 weights: the variant name is what makes openImg2Img require shader-f16 on WebGPU
     expect(Object.keys(turbo.variants)).toEqual(['fp16']);
@@ -86,7 +92,7 @@ describe('the real model manifests (models/*.json)', () => {
 
   it('the Stable Diffusion schedulers build: SD-Turbo one Euler step at t=999, SD v1.5 PNDM from 981', () => {
     const turbo = real['sd-turbo'].img2img!;
-    expect([turbo.steps, turbo.guidance, turbo.width, turbo.vaeScale]).toEqual([1, 1, 512, 0.18215]);
+    expect([turbo.steps, turbo.guidance, turbo.width, turbo.vaeScale]).toEqual([1, 0, 512, 0.18215]);
     expect(makeScheduler(turbo.scheduler as SchedulerConfig, 1).timesteps).toEqual([999]);
     const v15 = real['sd-v1-5'].img2img!;
     expect([v15.steps, v15.guidance, v15.width, v15.vaeScale]).toEqual([50, 7.5, 512, 0.18215]);
@@ -105,15 +111,19 @@ describe('the real model manifests (models/*.json)', () => {
     ['smolvlm-256m-instruct', smolVlmFixture],
     // optimum (Jan 2024) layout: int32 input_ids, int64 timestep [steps], sampled latent_sample
     ['sd-turbo', () => diffusionFixture({ ids: 'int32', timestep: 'int64-steps', vae: 'latent_sample' })],
-    // diffusers-script layout: int32 input_ids, float32 timestep [batch], latent_sample
-    ['sd-v1-5', () => diffusionFixture({ ids: 'int32', timestep: 'float32-batch', vae: 'latent_sample' })],
+    // diffusers-script --fp16 layout: int32 input_ids, float16 I/O, float16 timestep [batch], latent_sample
+    [
+      'sd-v1-5',
+      () =>
+        diffusionFixture({ ids: 'int32', timestep: 'float32-batch', vae: 'latent_sample', io: 'float16' }),
+    ],
   ];
   for (const [id, make] of pairs) {
     it(`the ${id} fixture graphs satisfy the real manifest's names, dtypes and ranks`, async () => {
       const p = await make();
       const m = real[id];
       expect(Object.keys(p.manifest.sessions).sort()).toEqual(Object.keys(m.sessions).sort());
-      for (const [role, file] of Object.entries(p.manifest.variants.fp32)) {
+      for (const [role, file] of Object.entries(Object.values(p.manifest.variants)[0])) {
         const s = await OrtSession.create(p.files.get(file)!, { name: role, ep: 'wasm' });
         const want = {
           inputs: m.sessions[role].inputs.map(symbolic),
@@ -183,15 +193,36 @@ describe('parseManifest refuses bad manifests, naming the field', () => {
   }
 });
 
-describe('a wrong manifest fails with a clear error before any run', () => {
-  it('input_ids declared int32 (as an SD text encoder has it): ModelSignatureError on open', async () => {
+describe('a manifest that differs from the graph: the graph decides, the difference is a warning', () => {
+  it('input_ids declared int32 (as an SD text encoder has it): opens, warns, embeds as before', async () => {
     const p = await embedderFixture();
+    const right = await openEmbedder(p.manifest, { folder: folderOf(p), ep: 'wasm' });
     const m = structuredClone(p.manifest);
     m.sessions.model.inputs[0].dtype = 'int32';
-    const err = await openEmbedder(m, { folder: folderOf(p), ep: 'wasm' }).catch((e) => e);
+    const wrong = await openEmbedder(m, { folder: folderOf(p), ep: 'wasm' });
+    expect(right.model.warnings).toEqual([]);
+    expect(wrong.model.warnings).toEqual([
+      "tiny-minilm model (onnx/model.onnx): input 'input_ids': the manifest says int32, the graph has int64",
+    ]);
+    expect(Array.from(await wrong.stage.embed(['dog']))).toEqual(
+      Array.from(await right.stage.embed(['dog'])),
+    );
+    await right.model.dispose();
+    await wrong.model.dispose();
+  });
+
+  it('a graph missing what the stage needs still fails at open, listing the graph’s I/O', async () => {
+    const p = await embedderFixture();
+    const b = await backboneFixture('hf');
+    const m = structuredClone(p.manifest);
+    m.files['onnx/model.onnx'] = {}; // the backbone's graph where the embedder's should be
+    const folder = { read: async (path: string) => (path === 'onnx/model.onnx' ? b : p).files.get(path) };
+    const err = await openEmbedder(m, { folder, ep: 'wasm' }).catch((e) => e);
     expect(err).toBeInstanceOf(ModelSignatureError);
-    expect(err.message).toContain("input 'input_ids' is int64, expected int32");
-    expect(err.message).toContain('The manifest expects:');
-    expect(err.message).toContain('The graph has:');
+    expect(err.message).toContain("no input for 'input_ids' (int64|int32, rank 2)");
+    expect(err.message).toContain(
+      "graph input 'pixel_values' (pixel_values: float32[batch_size, 3, 224, 224]) is required",
+    );
+    expect(err.message).toContain('The graph has:\n  in  pixel_values: float32[batch_size, 3, 224, 224]');
   });
 });

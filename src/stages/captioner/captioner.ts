@@ -11,6 +11,7 @@ import type { TextTokenizer } from '../../models/tokenizer.ts';
 import { outputSize, preprocess } from '../image/preprocess.ts';
 import type { RgbImage } from '../image/resample.ts';
 import { type CaptionSessions, EncoderDecoderModel, VisionEmbedDecoderModel } from './layouts.ts';
+import { captionPrompt } from './prompt.ts';
 import { beamSearch, greedy } from './search.ts';
 
 export interface CaptionOptions {
@@ -18,6 +19,8 @@ export interface CaptionOptions {
   numBeams?: number;
   maxNewTokens?: number;
   lengthPenalty?: number;
+  /** Replaces the forced "a photo of a <y> which" ('' = a free caption, as the models check uses). */
+  prefix?: string;
   signal?: AbortSignal;
 }
 
@@ -52,31 +55,21 @@ export class Captioner {
 
   async caption(image: RgbImage, className: string, o: CaptionOptions = {}): Promise<CaptionResult> {
     const s = this.settings;
-    const prefix = captionPrefix(className);
+    const prefix = o.prefix ?? captionPrefix(className);
     const chw = preprocess(image, s.preprocess);
     const [h, w] = outputSize(s.preprocess, image);
     const pixels = { type: 'float32' as const, data: chw, dims: [1, 3, h, w] };
-    let prefixTokens: number[] = [];
-    let model: EncoderDecoderModel | VisionEmbedDecoderModel;
-    if (s.layout === 'encoder-decoder') {
-      prefixTokens = this.tokenizer.encode(prefix, false);
-      model = new EncoderDecoderModel(this.sessions, pixels, [...(s.decoderStart ?? []), ...prefixTokens]);
-    } else {
-      const [before, after] = s.prompt!.split('{prefix}');
-      const lead = /\s*$/.exec(before)![0]; // the template's space before the prefix belongs to it
-      prefixTokens = this.tokenizer.encode(lead + prefix + after, false);
-      const token = s.imageToken!;
-      const head = before.slice(0, before.length - lead.length);
-      model = new VisionEmbedDecoderModel(
-        this.sessions,
-        pixels,
-        (rows) => [
-          ...this.tokenizer.encode(head.split(token).join(token.repeat(rows)), false),
-          ...prefixTokens,
-        ],
-        this.tokenizer.tokenId(token)!,
-      );
-    }
+    const prompt = captionPrompt(this.tokenizer, s, prefix);
+    const prefixTokens = prompt.prefixTokens;
+    const model =
+      s.layout === 'encoder-decoder'
+        ? new EncoderDecoderModel(this.sessions, pixels, prompt.ids(0))
+        : new VisionEmbedDecoderModel(
+            this.sessions,
+            pixels,
+            prompt.ids,
+            this.tokenizer.tokenId(s.imageToken!)!,
+          );
     const opts = {
       maxNewTokens: o.maxNewTokens ?? s.maxNewTokens,
       eos: s.eos,
