@@ -7,6 +7,7 @@ import { makeBench } from './commands/bench.ts';
 import { makeDoctor } from './commands/doctor.ts';
 import { makeExperiment } from './commands/experiment.ts';
 import { makeFixtures } from './commands/fixtures.ts';
+import { makeModels } from './commands/models.ts';
 import { makeRun } from './commands/run.ts';
 import { makeSearch } from './commands/search.ts';
 
@@ -15,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
   search: makeSearch(),
   run: makeRun(),
   fixtures: makeFixtures(),
+  models: makeModels(),
   experiment: makeExperiment(),
   bench: makeBench(),
 });

@@ -40,6 +40,22 @@ export interface ModelStore {
   list(): Promise<StoredMeta[]>;
 }
 
+/**
+ * A small file we write ourselves next to a model's files (its check result), committed like a
+ * download so it is listed, read and cleared with the model.
+ */
+export async function putFile(
+  store: ModelStore,
+  key: string,
+  bytes: Uint8Array,
+  sha256: string,
+): Promise<void> {
+  const w = await store.openPartial(key, 0);
+  await w.write(bytes);
+  await w.close();
+  await store.commit(key, { size: bytes.length, sha256, url: 'autogenda:local', savedAt: Date.now() });
+}
+
 /** Cached files of one model (by manifest id). */
 export async function listModel(store: ModelStore, id: string): Promise<StoredMeta[]> {
   return (await store.list()).filter((m) => m.key.startsWith(`${id}/`));

@@ -2,12 +2,15 @@
  * The Models screen in the served app (headless Chromium, no internet): the bundled manifests per task,
  * downloads from a mirror on loopback into the OPFS cache with progress, a cancelled download that
  * resumes with a Range request, clearing, choosing downloaded models for the next run, and a local
- * models folder (as `autogenda fixtures` writes it) checked and chosen.
+ * models folder (as `autogenda fixtures` writes it) checked and chosen; the preflight refusing, before
+ * any byte is fetched, a WebGPU-only fp16 model this adapter (SwiftShader: no shader-f16) cannot run;
+ * and the Check button measuring a downloaded model on this machine (a fixture graph: it must fail).
  *
  * The mirror serves the real manifests' file layouts filled with fixture-built graphs of the same task
- * (the bundled manifests record no sizes or sha256 yet, so any bytes verify; the graphs' I/O sizes
- * differ from the real models', so a run on them would stop at the signature check: runs on cached
- * models are covered by the unit tests with fixture manifests).
+ * (the unpinned manifests verify any bytes; the graphs' I/O sizes differ from the real models', so
+ * their outputs do not fit the real settings, e.g. the embedder's 384-d: runs on cached models are
+ * covered by the unit tests with fixture manifests). resnet-50-owg's graph is served as a 3 MiB blob,
+ * so that a throttled download of it can be cancelled and resumed.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,7 +29,7 @@ import {
 } from '../../models/fixtures/index.ts';
 import { writeFixtures } from '../../src/cli/commands/fixtures.ts';
 import { type ModelManifest, parseManifest } from '../../src/models/manifest.ts';
-import { downloadFiles } from '../../src/pipeline/app/model-registry.ts';
+import { downloadFiles } from '../../src/models/registry.ts';
 import { FileServer } from '../support/http-server.ts';
 import { startApp, stopApp, watchErrors } from './app-server.ts';
 import { launch, SCREENSHOTS } from './browser.ts';
@@ -36,6 +39,8 @@ const MIRROR_PORT = 4528;
 const URL = `http://localhost:${PORT}/#models`;
 /** Big enough that a throttled download is still running when the test cancels it. */
 const WEIGHTS_BYTES = 3 << 20;
+/** Unpinned, runs anywhere: its one file is served big, for the cancel and resume test. */
+const BLOB_MODEL = 'resnet-50-owg';
 
 let server: ChildProcess | undefined;
 let ctx: BrowserContext | undefined;
@@ -70,6 +75,12 @@ function bytesFor(path: string, f: FixturePackage): Uint8Array {
   );
 }
 
+/** What the mirror serves for a real manifest's file. */
+function servedFor(m: ModelManifest, path: string, fx: FixturePackage[]): Uint8Array {
+  if (m.id === BLOB_MODEL) return new Uint8Array(WEIGHTS_BYTES).fill(7);
+  return bytesFor(path, fixtureFor(m, fx));
+}
+
 const nodeFs = {
   writeFile: (p: string, d: Uint8Array) => writeFile(p, d),
   mkdir: async (p: string, o: { recursive: boolean }) => {
@@ -89,8 +100,7 @@ beforeAll(async () => {
   ]);
   for (const name of readdirSync('models').filter((n) => n.endsWith('.json'))) {
     const m = parseManifest(JSON.parse(readFileSync(join('models', name), 'utf8')), name);
-    for (const path of downloadFiles(m))
-      mirror.files.set(`/${m.id}/${path}`, bytesFor(path, fixtureFor(m, fx)));
+    for (const path of downloadFiles(m)) mirror.files.set(`/${m.id}/${path}`, servedFor(m, path, fx));
   }
   await mirror.start();
   await writeFixtures(join(tmp, 'fixtures'), nodeFs, fx);
@@ -137,7 +147,7 @@ describe('the Models screen', () => {
     await minilm.getByTestId('cache-state').getByText('not cached').waitFor(); // the cache was read
     await expect(page.locator('fieldset[data-task]').count()).resolves.toBe(4);
     const text = await minilm.textContent();
-    expect(text).toMatch(/licence: apache-2\.0/);
+    expect(text).toMatch(/licence: upstream: apache-2\.0/);
     expect(text).toMatch(/size recorded on first download/);
     expect(text).toMatch(/Sentence embeddings for class names/);
     expect(text).toMatch(/Size unknown until downloaded.*lets the app store/);
@@ -175,20 +185,20 @@ describe('the Models screen', () => {
   it('cancels a download mid-way, keeps what arrived, and resumes it with a Range request', async () => {
     mirror.chunk = 32 << 10;
     mirror.delayMs = 80; // ~400 KB/s: seconds of margin for the screenshot and the click
-    const sd = row('sd-v1-5');
-    await sd.getByRole('button', { name: 'Download' }).click();
-    const weights = sd.locator('.download-files li').filter({ hasText: 'unet/weights.pb' });
+    const big = row(BLOB_MODEL);
+    await big.getByRole('button', { name: 'Download' }).click();
+    const weights = big.locator('.download-files li').filter({ hasText: 'onnx/model.onnx' });
     await weights.getByText(/^[1-9][\d.]* (KiB|MiB) \/ 3 MiB$/).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'models-downloading.png'), fullPage: true });
-    await sd.getByRole('button', { name: 'Cancel' }).click();
-    await sd.locator('[data-testid="download"][data-phase="cancelled"]').waitFor();
-    await page.locator('article[data-model="sd-v1-5"][data-state="partial"]').waitFor();
-    await expect(sd.getByTestId('cache-state').textContent()).resolves.toMatch(/partly cached/);
+    await big.getByRole('button', { name: 'Cancel' }).click();
+    await big.locator('[data-testid="download"][data-phase="cancelled"]').waitFor();
+    await page.locator(`article[data-model="${BLOB_MODEL}"][data-state="partial"]`).waitFor();
+    await expect(big.getByTestId('cache-state').textContent()).resolves.toMatch(/partly cached/);
 
     mirror.delayMs = 0;
     mirror.chunk = 1 << 16;
-    await download('sd-v1-5');
-    const ranged = mirror.requests('/sd-v1-5/unet/weights.pb').filter((r) => r.range);
+    await download(BLOB_MODEL);
+    const ranged = mirror.requests(`/${BLOB_MODEL}/onnx/model.onnx`).filter((r) => r.range);
     expect(ranged.length).toBe(1);
     expect(ranged[0].status).toBe(206);
   });
@@ -200,24 +210,46 @@ describe('the Models screen', () => {
     await page.getByText(/Cleared 'all-minilm-l6-v2': [\d.]+ KiB freed\./).waitFor();
   });
 
-  it('chooses downloaded models for the next run once every task has one', async () => {
-    for (const id of ['all-minilm-l6-v2', 'vit-gpt2-image-captioning', 'resnet-50-owg']) await download(id);
-    const use = page.getByTestId('use-cache');
-    await expect(use.isEnabled()).resolves.toBe(true);
-    await use.click();
-    await expect(choice()).resolves.toBe(
-      'Next run uses: downloaded models: vit-gpt2-image-captioning (captioner), all-minilm-l6-v2 (embedder), ' +
-        'sd-v1-5 (img2img), resnet-50-owg (backbone)',
+  it('refuses, before fetching a byte, an fp16 WebGPU-only model this adapter cannot run', async () => {
+    for (const id of ['sd-v1-5', 'sd-turbo']) {
+      const sd = row(id);
+      await sd.getByRole('button', { name: 'Download' }).click();
+      await sd.locator('[data-testid="download"][data-phase="failed"]').waitFor();
+      await expect(sd.getByTestId('download-message').textContent()).resolves.toMatch(/shader-f16/);
+      expect(mirror.requests().filter((r) => r.path.startsWith(`/${id}/`))).toEqual([]);
+    }
+  });
+
+  it('offers the downloaded models for a run only once every task has one', async () => {
+    for (const id of ['all-minilm-l6-v2', 'vit-gpt2-image-captioning']) await download(id);
+    await expect(page.getByTestId('use-cache').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('cache-missing').textContent()).resolves.toMatch(/img2img/);
+    await expect(page.getByTestId('cache-missing').textContent()).resolves.not.toMatch(
+      /captioner|embedder|backbone/,
     );
     await expect(page.getByRole('radio', { name: 'Use sd-turbo as the img2img' }).isDisabled()).resolves.toBe(
       true,
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'models.png'), fullPage: true });
+  });
 
-    // Clearing a chosen model puts the fixtures back (a run would otherwise download it again).
-    await row('resnet-50-owg').getByRole('button', { name: 'Clear' }).click();
-    await page.getByText(/no longer cached/).waitFor();
-    await expect(choice()).resolves.toMatch(/fixture models/);
+  it('checks a downloaded model on this machine and keeps the result with it (a fixture graph fails)', async () => {
+    const minilm = row('all-minilm-l6-v2');
+    await minilm.getByTestId('check-model').click();
+    const result = minilm.locator('[data-testid="check-result"]');
+    await result.waitFor({ timeout: 120_000 });
+    expect(await result.getAttribute('data-passed'), (await result.textContent()) ?? '').toBe('false');
+    // the fixture graph's 4-d states cannot be the manifest's 384-d: the check says so, as a failure
+    await expect(result.textContent()).resolves.toMatch(/Check FAILED on .*expected float32\[B, S, 384\]/);
+    await minilm.screenshot({ path: join(SCREENSHOTS, 'models-check.png') });
+    // kept beside the model's files: still there after a reload, gone when the model is cleared
+    await page.reload();
+    await row('all-minilm-l6-v2')
+      .locator('[data-testid="check-result"][data-passed="false"]')
+      .waitFor({ timeout: 30_000 });
+    await row('all-minilm-l6-v2').getByRole('button', { name: 'Clear' }).click();
+    await page.locator('article[data-model="all-minilm-l6-v2"][data-state="none"]').waitFor();
+    await expect(row('all-minilm-l6-v2').locator('[data-testid="check-result"]').count()).resolves.toBe(0);
   });
 
   it('checks a picked local folder, says what is missing, and chooses a complete one', async () => {

@@ -3,12 +3,18 @@
  * verified by the downloader; OPFS sync access handles exist only in workers) and clearing it.
  * One download per model at a time, each cancellable on its own. workers/models.worker.ts exposes it.
  */
+import { sha256 } from 'hash-wasm';
 import { ConfigError } from '../../core/errors.ts';
 import type { DownloadProgress } from '../../core/progress.ts';
-import { clearModels } from '../../models/store.ts';
+import { assertFits, type FitEnvironment, fitEnvironment } from '../../models/preflight.ts';
+import { downloadFiles } from '../../models/registry.ts';
+import { clearModels, type ModelStore, putFile } from '../../models/store.ts';
 import { OpfsStore } from '../../models/store-opfs.ts';
-import { bundledRegistry, downloadFiles } from './model-registry.ts';
-import { downloadToCache } from './models.ts';
+import { loadPhotos } from '../check/photos.ts';
+import type { ModelCheck } from '../check/result.ts';
+import { CACHED_CHECK, checkModel } from '../check/runner.ts';
+import { bundledRegistry } from './model-registry.ts';
+import { cachedChecks, downloadToCache } from './models.ts';
 
 /** One file of a model's download set as the cache holds it. */
 export interface CachedFile {
@@ -40,7 +46,12 @@ function throttled(onProgress: (p: DownloadProgress) => void): (p: DownloadProgr
 }
 
 /** The Models worker's API over the browser's OPFS model cache and the bundled manifests. */
-export function createModelsApi(store = new OpfsStore(), registry = bundledRegistry()) {
+export function createModelsApi(
+  store: ModelStore = new OpfsStore(),
+  registry = bundledRegistry(),
+  /** Where models would run (this worker's WebGPU adapter, else wasm); tests pass plain limits. */
+  environment: () => Promise<FitEnvironment> = () => fitEnvironment('auto'),
+) {
   const running = new Map<string, { ac: AbortController; done: Promise<unknown> }>();
   const manifest = (id: string) => manifestIn(registry, id);
   const stopDownload = async (id: string): Promise<void> => {
@@ -78,6 +89,8 @@ export function createModelsApi(store = new OpfsStore(), registry = bundledRegis
     ): Promise<{ requests: number; bytes: number }> {
       const m = manifest(id);
       if (running.has(id)) throw new ConfigError(`'${id}' is already downloading.`);
+      // Before any byte: refuse, with sizes and limits, a model this machine cannot run.
+      assertFits(m, await environment());
       const ac = new AbortController();
       const work = downloadToCache(store, m, downloadFiles(m), {
         mirror,
@@ -91,6 +104,31 @@ export function createModelsApi(store = new OpfsStore(), registry = bundledRegis
       } finally {
         running.delete(id);
       }
+    },
+
+    /**
+     * Runs a downloaded model's known-answer checks (docs/MODELS-CHECK.md) on this machine, with the
+     * photos the app serves under `photosBase`, and keeps the result beside the model's files.
+     */
+    async check(id: string, photosBase: string): Promise<ModelCheck> {
+      const m = manifest(id);
+      const photos = await loadPhotos(async (name) => {
+        const res = await fetch(new URL(name, photosBase));
+        if (!res.ok) throw new ConfigError(`check photo ${name}: HTTP ${res.status} from ${photosBase}`);
+        return new Uint8Array(await res.arrayBuffer());
+      });
+      const r = await checkModel(m, { store }, { photos });
+      const bytes = new TextEncoder().encode(JSON.stringify(r));
+      await putFile(store, `${id}/${CACHED_CHECK}`, bytes, await sha256(bytes));
+      return r;
+    },
+
+    /** The last check of every bundled model that has one. */
+    async checks(): Promise<Record<string, ModelCheck>> {
+      return cachedChecks(
+        store,
+        registry.all.map((m) => m.id),
+      );
     },
 
     /** Stops a download; what arrived stays (the next download resumes from it). */

@@ -1,14 +1,17 @@
 /** One bundled model: what it is, its size and cache state, download / cancel / clear, and the pick radio. */
 import type { ModelManifest } from '../../models/manifest.ts';
+import { CheckResult } from './CheckResult.tsx';
 import { sizeText, stateText } from './cache-status.ts';
 import { DownloadBars } from './DownloadBars.tsx';
 import {
   cancelDownload,
+  checks,
   clearCache,
   downloads,
   effectivePicks,
   estimate,
   picks,
+  runCheck,
   startDownload,
   stillNeeded,
   summaries,
@@ -58,6 +61,18 @@ export function ModelRow({ m }: { m: ModelManifest }) {
             </button>
           )
         )}
+        {cached && (
+          <button
+            type="button"
+            class="secondary"
+            data-testid="check-model"
+            disabled={running || (checks.value[m.id] !== undefined && 'running' in checks.value[m.id])}
+            onClick={() => void runCheck(m.id)}
+            title="known-answer checks on this machine: docs/MODELS-CHECK.md"
+          >
+            Check
+          </button>
+        )}
         {s.held > 0 && (
           <button type="button" class="secondary" onClick={() => void clearCache(m.id)} disabled={running}>
             Clear
@@ -65,6 +80,7 @@ export function ModelRow({ m }: { m: ModelManifest }) {
         )}
       </div>
       {d && <DownloadBars view={d} />}
+      <CheckResult id={m.id} />
     </article>
   );
 }

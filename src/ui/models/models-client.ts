@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { DownloadProgress } from '../../core/progress.ts';
 import type { CachedFile, ModelsApi } from '../../pipeline/app/models-api.ts';
+import type { ModelCheck } from '../../pipeline/check/result.ts';
 import { revived } from '../../stages/worker-client.ts';
 
 let remote: Comlink.Remote<ModelsApi> | undefined;
@@ -25,4 +26,6 @@ export const modelsWorker = {
     revived(api().download(id, mirror, Comlink.proxy(onProgress))),
   cancel: (id: string): Promise<void> => revived(api().cancel(id)),
   clear: (id?: string): Promise<number> => revived(api().clear(id)),
+  check: (id: string, photosBase: string): Promise<ModelCheck> => revived(api().check(id, photosBase)),
+  checks: (): Promise<Record<string, ModelCheck>> => revived(api().checks()),
 };

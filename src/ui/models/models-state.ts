@@ -6,10 +6,13 @@
 import { computed, signal } from '@preact/signals';
 import type { DownloadProgress } from '../../core/progress.ts';
 import type { Task } from '../../models/manifest.ts';
+import { TASKS } from '../../models/manifest.ts';
+import { knownBytes } from '../../models/registry.ts';
 import type { PickedFile } from '../../pipeline/app/contract.ts';
-import { bundledRegistry, knownBytes, TASKS } from '../../pipeline/app/model-registry.ts';
+import { bundledRegistry } from '../../pipeline/app/model-registry.ts';
 import { checkPickedFolder, type FolderCheck } from '../../pipeline/app/models.ts';
 import type { CachedFile } from '../../pipeline/app/models-api.ts';
+import type { ModelCheck } from '../../pipeline/check/result.ts';
 import { pickedFolder } from '../app/picked-folder.ts';
 import { models, modelsLabel } from '../app/state.ts';
 import { formatBytes } from '../format.ts';
@@ -46,6 +49,19 @@ export const picked = signal<{ name: string; files: PickedFile[]; check: FolderC
 );
 /** One line about the last clear or choice. */
 export const note = signal<string | undefined>(undefined);
+/** Per model: its last known-answer check (kept with the cached model), or one running / failed to run. */
+export const checks = signal<Record<string, ModelCheck | { running: true } | { unrunnable: string }>>({});
+
+/** Runs a downloaded model's checks in the models worker (the photos come from the app's own files). */
+export async function runCheck(id: string): Promise<void> {
+  checks.value = { ...checks.value, [id]: { running: true } };
+  try {
+    const r = await modelsWorker.check(id, new URL('check/', document.baseURI).href);
+    checks.value = { ...checks.value, [id]: r };
+  } catch (e) {
+    checks.value = { ...checks.value, [id]: { unrunnable: (e as Error).message } };
+  }
+}
 
 const MIRROR_KEY = 'autogenda.models.mirror';
 /** A base URL holding `<id>/<path>` for every model, used instead of the manifests' sources; '' when none. */
@@ -87,10 +103,15 @@ async function readEstimate(): Promise<StorageEstimateView | undefined> {
   }
 }
 
+/** Checks still in flight survive a refresh of the stored ones. */
+const running = (c: typeof checks.value) =>
+  Object.fromEntries(Object.entries(c).filter(([, v]) => 'running' in v));
+
 export async function refresh(): Promise<void> {
   try {
     cache.value = await modelsWorker.inspect();
     cacheError.value = undefined;
+    checks.value = { ...(await modelsWorker.checks()), ...running(checks.value) };
   } catch (e) {
     cacheError.value = `Could not read the model cache: ${(e as Error).message}`;
     cache.value = {};
