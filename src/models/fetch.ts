@@ -54,38 +54,45 @@ export function fileUrl(m: ModelManifest, path: string, baseUrl?: string): strin
   throw new ConfigError(`Model '${m.id}' is read from a local folder ('${s.local}'); choose that folder.`);
 }
 
-export async function fetchModel(
-  m: ModelManifest,
-  variant: string,
-  o: FetchModelOptions,
-): Promise<FetchedModel> {
-  const paths = filesFor(m, variant);
-  const files = new Map<string, Uint8Array>();
-  const sha256: Record<string, string> = {};
+/** Per-file and per-model 'download' progress (the model's total is 0 until every size is known). */
+function progressOf(m: ModelManifest, paths: readonly string[], onProgress?: ProgressFn) {
   const loaded = new Map<string, number>();
   const totals = new Map(paths.map((p) => [p, m.files[p]?.size ?? 0]));
-  const report = (path: string, l: number, t: number) => {
+  const sum = (x: Map<string, number>) => [...x.values()].reduce((a, b) => a + b, 0);
+  return (path: string, l: number, t: number) => {
     loaded.set(path, l);
     if (t) totals.set(path, t);
-    o.onProgress?.({ type: 'download', file: `${m.id}/${path}`, loaded: l, total: t });
-    const sum = (x: Map<string, number>) => [...x.values()].reduce((a, b) => a + b, 0);
-    o.onProgress?.({ type: 'download', file: m.id, loaded: sum(loaded), total: sum(totals) });
+    onProgress?.({ type: 'download', file: `${m.id}/${path}`, loaded: l, total: t });
+    const known = [...totals.values()].every((x) => x > 0);
+    onProgress?.({ type: 'download', file: m.id, loaded: sum(loaded), total: known ? sum(totals) : 0 });
   };
+}
+
+export interface DownloadedFiles {
+  /** HTTP requests made (0 when every file was already complete in the store). */
+  requests: number;
+  /** Per path: its store key, size and sha256 (as verified, or first recorded). */
+  files: Record<string, { key: string; size: number; sha256: string }>;
+}
+
+/**
+ * The one download loop: `paths` of a model into the store under `<id>/<path>`, one after another,
+ * resumed and verified by the downloader (a complete file costs no request).
+ */
+export async function downloadModelFiles(
+  store: ModelStore,
+  m: ModelManifest,
+  paths: readonly string[],
+  o: Omit<FetchModelOptions, 'store' | 'folder'> = {},
+): Promise<DownloadedFiles> {
+  const report = progressOf(m, paths, o.onProgress);
+  const files: DownloadedFiles['files'] = {};
   let requests = 0;
   for (const path of paths) {
     o.signal?.throwIfAborted();
-    const entry = m.files[path] ?? {};
-    if (o.folder || ('local' in m.source && !o.baseUrl)) {
-      if (!o.folder) throw new ConfigError(`Model '${m.id}' needs its local folder; choose it first.`);
-      const bytes = await o.folder.read(path);
-      if (!bytes) throw new ConfigError(`The folder for '${m.id}' has no '${path}'.`);
-      sha256[path] = await verify(bytes, path, m, entry.sha256);
-      files.set(path, bytes);
-      report(path, bytes.length, bytes.length);
-      continue;
-    }
-    if (!o.store) throw new ConfigError(`Downloading '${m.id}' needs a model store.`);
-    const r = await downloadFile(o.store, {
+    const entry = m.files[path];
+    if (!entry) throw new ConfigError(`Model '${m.id}' has no file '${path}'.`);
+    const r = await downloadFile(store, {
       url: fileUrl(m, path, o.baseUrl),
       key: `${m.id}/${path}`,
       label: `${m.id}/${path}`,
@@ -96,10 +103,39 @@ export async function fetchModel(
       onProgress: (l, t) => report(path, l, t),
     });
     requests += r.requests;
-    sha256[path] = r.meta.sha256;
-    files.set(path, await o.store.read(r.meta.key));
+    files[path] = { key: r.meta.key, size: r.meta.size, sha256: r.meta.sha256 };
   }
-  return { files, requests, sha256 };
+  return { requests, files };
+}
+
+export async function fetchModel(
+  m: ModelManifest,
+  variant: string,
+  o: FetchModelOptions,
+): Promise<FetchedModel> {
+  const paths = filesFor(m, variant);
+  const files = new Map<string, Uint8Array>();
+  const sha256: Record<string, string> = {};
+  if (o.folder || ('local' in m.source && !o.baseUrl)) {
+    if (!o.folder) throw new ConfigError(`Model '${m.id}' needs its local folder; choose it first.`);
+    const report = progressOf(m, paths, o.onProgress);
+    for (const path of paths) {
+      o.signal?.throwIfAborted();
+      const bytes = await o.folder.read(path);
+      if (!bytes) throw new ConfigError(`The folder for '${m.id}' has no '${path}'.`);
+      sha256[path] = await verify(bytes, path, m, m.files[path]?.sha256);
+      files.set(path, bytes);
+      report(path, bytes.length, bytes.length);
+    }
+    return { files, requests: 0, sha256 };
+  }
+  if (!o.store) throw new ConfigError(`Downloading '${m.id}' needs a model store.`);
+  const got = await downloadModelFiles(o.store, m, paths, o);
+  for (const path of paths) {
+    sha256[path] = got.files[path].sha256;
+    files.set(path, await o.store.read(got.files[path].key));
+  }
+  return { files, requests: got.requests, sha256 };
 }
 
 async function verify(bytes: Uint8Array, path: string, m: ModelManifest, want?: string): Promise<string> {

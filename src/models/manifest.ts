@@ -8,6 +8,9 @@ import { DTYPES, type ValueSpec } from '../ort/types.ts';
 
 export type Task = 'embedder' | 'backbone' | 'captioner' | 'img2img';
 
+/** Every task, in the order of a run (and of the Models screen). */
+export const TASKS: readonly Task[] = ['captioner', 'embedder', 'img2img', 'backbone'];
+
 /** Hub repo at a revision, a base URL, or a folder the user points at (files read in place). */
 export type Source = { hub: string; revision: string } | { url: string } | { local: string };
 
@@ -75,9 +78,18 @@ export interface Img2ImgManifestSettings {
   width: number;
   height: number;
   vaeScale?: number;
-  /** Defaults for generate(): steps, guidance (SD-Turbo: 1–4 steps, no guidance). */
+  /**
+   * The model's generation defaults, used when the user sets none (SD v1.x: 50 steps, guidance 7.5,
+   * strength 0.5; SD-Turbo: 1 step, no guidance). A run's own settings override them.
+   */
   steps?: number;
   guidance?: number;
+  strength?: number;
+  /**
+   * false: the model was trained without classifier-free guidance (SD-Turbo), so any guidance the user
+   * asks for is ignored with a note instead of doubling every UNet call. Default true.
+   */
+  cfg?: boolean;
   /** Largest single weight buffer in bytes, checked against the GPU's limits before loading. */
   largestBuffer?: number;
 }
@@ -93,9 +105,18 @@ export interface ModelManifest {
   variants: Record<string, Record<string, string>>;
   /** Variant per execution provider when the user names none. */
   defaultVariant: { webgpu: string; wasm: string };
+  /**
+   * Why the model runs on WebGPU only (e.g. fp16 fusion ops without CPU kernels, and fp32 would not
+   * fit the wasm heap); when set, openers never fall back to wasm and the preflight says so.
+   */
+  webgpuOnly?: string;
   /** Per session role: what the graph must look like ('*' in names matches a run of characters). */
   sessions: Record<string, { inputs: ValueSpec[]; outputs: ValueSpec[] }>;
-  tokenizer?: { json: string; config?: string };
+  /**
+   * tokenizer.json, its tokenizer_config.json (pad token), and `pad`: the pad token by name when it
+   * must differ from the config's (SD-Turbo pads with '!' as the SD-2 family does).
+   */
+  tokenizer?: { json: string; config?: string; pad?: string };
   embedder?: EmbedderSettings;
   backbone?: BackboneSettings;
   captioner?: CaptionerSettings;
@@ -113,8 +134,7 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
   if (!isObj(json)) fail('must be a JSON object');
   const m = json as unknown as ModelManifest;
   if (typeof m.id !== 'string' || !/^[\w.-]+$/.test(m.id)) fail('id must be letters, digits, . _ -');
-  if (!['embedder', 'backbone', 'captioner', 'img2img'].includes(m.task))
-    fail(`task '${m.task}' is not known`);
+  if (!TASKS.includes(m.task)) fail(`task '${m.task}' is not known`);
   const s = m.source as Record<string, unknown>;
   if (!isObj(s) || !(typeof s.hub === 'string' || typeof s.url === 'string' || typeof s.local === 'string')) {
     fail('source needs one of hub (+ revision), url or local');
@@ -153,7 +173,11 @@ export function parseManifest(json: unknown, where = 'manifest'): ModelManifest 
   for (const ep of ['webgpu', 'wasm'] as const) {
     if (!(m.defaultVariant?.[ep] in m.variants)) fail(`defaultVariant.${ep} must name a variant`);
   }
+  if (m.webgpuOnly !== undefined && (typeof m.webgpuOnly !== 'string' || m.webgpuOnly.trim() === ''))
+    fail('webgpuOnly must be the reason, as text');
   if (m.tokenizer && !(m.tokenizer.json in m.files)) fail(`tokenizer '${m.tokenizer.json}' is not in files`);
+  if (m.tokenizer?.pad !== undefined && typeof m.tokenizer.pad !== 'string')
+    fail('tokenizer.pad must be a token string');
   if (!m[m.task]) fail(`a ${m.task} manifest needs its '${m.task}' settings`);
   return m;
 }

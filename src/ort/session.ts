@@ -1,6 +1,6 @@
 /**
- * The one ONNX Runtime session wrapper: provider choice with fallback reason, a manifest signature
- * check before the first run, one `run()` in flight at a time (ORT sessions are not re-entrant,
+ * The one ONNX Runtime session wrapper: provider choice with fallback reason, the graph's real
+ * inputs/outputs (binding.ts matches them to a stage's roles), one `run()` in flight at a time (ORT sessions are not re-entrant,
  * and on WebGPU overlapping runs race on the same buffers), fp16 ↔ fp32 at the boundary, outputs
  * that can stay on the GPU, and an explicit dispose.
  */
@@ -9,7 +9,6 @@ import { AutoGenDAError, ExecutionProviderError, ModelSignatureError } from '../
 import { type Ep, type EpRequest, planEps } from './ep.ts';
 import { fromHalf, toHalf } from './fp16.ts';
 import { loadOrt, type OrtModule } from './runtime.ts';
-import { checkSignature, type Signature } from './signature.ts';
 import type { DType, TensorData, ValueSpec } from './types.ts';
 
 type OrtTensor = Ort.Tensor;
@@ -44,14 +43,19 @@ export interface CreateOptions {
   /** For messages: 'embedder model', 'captioner decoder'. */
   name: string;
   ep?: EpRequest;
-  /** What the manifest promises; checked before the session is handed out. */
-  expect?: Signature;
   externalData?: { path: string; data: Uint8Array | Blob }[];
   /** Outputs returned as DeviceTensor (on WebGPU they stay in GPU memory). */
   keepOutputs?: (name: string) => boolean;
   freeDimensions?: Record<string, number>;
   /** Return float16 outputs as float32 (default true). */
   fp32Outputs?: boolean;
+  /**
+   * Big graphs (Stable Diffusion): the memory options of ONNX Runtime's own js/sd-turbo demo, so that
+   * creating the session does not hold the weights twice (see lowMemoryOptions).
+   */
+  lowMemory?: boolean;
+  /** Told of every run with its batch size (the first graph input's first dimension): call counting. */
+  onRun?: (batch: number) => void;
 }
 
 export interface RunOptions {
@@ -105,7 +109,6 @@ export class OrtSession implements SessionLike {
     this.inputs = specs(inner.inputMetadata);
     this.outputs = specs(inner.outputMetadata);
     this.inputTypes = new Map(this.inputs.map((s) => [s.name, s.dtype]));
-    if (opts.expect) checkSignature(opts.name, opts.expect, this);
   }
 
   static async create(model: Uint8Array, opts: CreateOptions): Promise<OrtSession> {
@@ -132,7 +135,7 @@ export class OrtSession implements SessionLike {
         return new OrtSession(ort, inner, ep, ep === 'wasm' ? reason : undefined, opts);
       } catch (e) {
         await inner.release();
-        throw e; // a signature mismatch is the model's fault, not the provider's: no fallback
+        throw e; // a bad graph is the model's fault, not the provider's: no fallback
       }
     }
     throw new ExecutionProviderError(
@@ -154,6 +157,10 @@ export class OrtSession implements SessionLike {
     options.signal?.throwIfAborted();
     const ortFeeds: Record<string, OrtTensor> = {};
     for (const [name, v] of Object.entries(feeds)) ortFeeds[name] = this.toOrt(name, v);
+    if (this.opts.onRun) {
+      const first = ortFeeds[this.inputs[0]?.name] ?? Object.values(ortFeeds)[0];
+      this.opts.onRun(first?.dims.length ? first.dims[0] : 1);
+    }
     this.active++;
     this.maxInFlight = Math.max(this.maxInFlight, this.active);
     let res: Record<string, OrtTensor>;
@@ -207,7 +214,25 @@ export class OrtSession implements SessionLike {
   }
 }
 
-function sessionOptions(ep: Ep, o: CreateOptions): Ort.InferenceSession.SessionOptions {
+/**
+ * Session config entries (onnxruntime_session_options_config_keys.h, passed through `extra.session`):
+ * initializers are used from the model bytes in place and allocated straight on the device instead of
+ * copied and pre-packed; no CPU arena or memory pattern holding peak-sized blocks.
+ */
+export const lowMemoryOptions = {
+  enableMemPattern: false,
+  enableCpuMemArena: false,
+  extra: {
+    session: {
+      use_ort_model_bytes_directly: '1',
+      use_ort_model_bytes_for_initializers: '1',
+      use_device_allocator_for_initializers: '1',
+      disable_prepacking: '1',
+    },
+  },
+} as const satisfies Ort.InferenceSession.SessionOptions;
+
+export function sessionOptions(ep: Ep, o: CreateOptions): Ort.InferenceSession.SessionOptions {
   const opts: Ort.InferenceSession.SessionOptions = {
     executionProviders: [ep],
     graphOptimizationLevel: 'all',
@@ -217,5 +242,7 @@ function sessionOptions(ep: Ep, o: CreateOptions): Ort.InferenceSession.SessionO
   if (o.externalData) opts.externalData = o.externalData;
   // ORT wants exact output names here; all outputs on the GPU, and read back the ones not kept.
   if (ep === 'webgpu' && o.keepOutputs) opts.preferredOutputLocation = 'gpu-buffer';
+  // a fresh copy per session: ORT writes its own defaults into `extra.session`
+  if (o.lowMemory) Object.assign(opts, structuredClone(lowMemoryOptions));
   return opts;
 }

@@ -58,7 +58,7 @@ export async function buildExports(
       name: `${basename(parent.path).replace(/\.[^.]*$/, '')}-${c.job.source}-${c.job.j}`,
       prompt: c.job.prompt,
       seed: c.job.seed,
-      strength: s.strength,
+      strength: r.generation.strength,
       parent: parent.hash,
     });
   }
@@ -80,6 +80,11 @@ export async function buildExports(
     },
     trainCounts: r.split.trainCounts,
     policy: best.probs,
+    generation: r.generation,
+    modelCalls: r.modelCalls,
+    generated: r.tally.candidates?.computed ?? 0,
+    notes: [...r.notes],
+    ...(st.modelChecks && { modelChecks: st.modelChecks }),
   };
   const files = exportFiles({
     images,
@@ -122,7 +127,11 @@ export async function buildExports(
     models: st.ids,
     cache: r.tally,
     skipped: r.imported.skipped,
-    warnings: r.split.warnings,
+    warnings: [...r.split.warnings, ...r.notes],
+    generation: r.generation,
+    modelCalls: r.modelCalls,
+    generated: r.tally.candidates?.computed ?? 0,
+    modelChecks: st.modelChecks ?? null,
     settings: s,
   };
   return { files, metrics, classifier };

@@ -17,7 +17,7 @@ import type { PipelineStages } from './stages.ts';
 export interface GenerationSettings {
   strength: number;
   steps: number;
-  guidance?: number;
+  guidance: number;
 }
 
 export async function decodeImage(decoder: ImageDecoder, bytes: Uint8Array, what: string): Promise<RgbImage> {
@@ -33,7 +33,12 @@ export async function captionItem(
   className: string,
   image: () => Promise<RgbImage>,
 ): Promise<string> {
-  const key = await itemKey('caption', { model: st.ids.captioner, image: hash, class: className });
+  const key = await itemKey('caption', {
+    model: st.ids.captioner,
+    image: hash,
+    class: className,
+    options: st.captionOptions ?? null,
+  });
   const it = await memo(ctx, 'caption', 'captions', key, async () => ({
     meta: { caption: await st.caption(await image(), className), source: st.ids.captioner },
   }));
@@ -75,7 +80,7 @@ export async function candidateItem(
     seed: job.seed,
     strength: g.strength,
     steps: g.steps,
-    guidance: g.guidance ?? null,
+    guidance: g.guidance,
   });
   const it = await memo(ctx, 'candidates', 'candidates', key, async () => {
     const out = await st.generate(await image(), { prompt: job.prompt, seed: job.seed, ...g });
@@ -86,6 +91,7 @@ export async function candidateItem(
       seed: job.seed,
       strength: g.strength,
       steps: g.steps,
+      guidance: g.guidance,
       parent: parentHash,
     };
     return { meta, data: encodePng(out) };

@@ -9,7 +9,9 @@ import { BadDatasetError } from '../core/errors.ts';
 import { topNeighbours } from '../core/neighbours.ts';
 import type { StageName, StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
+import type { ModelCalls } from '../ort/calls.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
+import { type Generation, resolveGeneration } from '../stages/img2img/generation.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import type { FeatureBank } from '../train/bank.ts';
@@ -35,6 +37,7 @@ import { planCandidates } from './prompts.ts';
 import type { PipelineSettings } from './settings.ts';
 import type { PipelineStages } from './stages.ts';
 import { count, type Tally } from './tally.ts';
+import { tiTokensByClass, withClassToken } from './ti-classes.ts';
 import { type RunOutcome, trainRuns } from './train-runs.ts';
 
 /** Images are stored once by content hash, whatever dataset they came in. */
@@ -65,10 +68,22 @@ export interface PipelineResult {
   candidates: Candidate[];
   runs: RunOutcome[];
   tally: Tally;
+  /** The img2img settings the candidates were made with (the run's, else the model's; corrected). */
+  generation: Omit<Generation, 'notes'>;
+  /** Things the user should know that changed nothing finished (a setting corrected, …). */
+  notes: string[];
+  /** Model calls made by this invocation, "<task>.<session>" → {calls, samples}; all 0 when cached. */
+  modelCalls: ModelCalls;
 }
 
 export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   const { store, stages: st, settings: s, signal } = p;
+  const callsBefore = st.modelCalls?.() ?? {};
+  const { notes, ...generation } = resolveGeneration(
+    { strength: s.strength, steps: s.steps, guidance: s.guidance },
+    st.generationDefaults ?? {},
+    st.ids.img2img,
+  );
   const tally: Tally = {};
   const ctx: MemoContext = { store, tally };
   const progress = (stage: StageName, done: number, total: number, unit: string) =>
@@ -98,6 +113,8 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
       `needs at least 2 classes with images, found ${classes.length}`,
     );
   }
+  // a textual-inversion file made for other classes is refused now, before any model runs
+  const tiTokens = tiTokensByClass(st.tiTokens ?? [], classes);
   const classIndex = new Map(classes.map((c, k) => [c, k]));
   const labels = imported.images.map((i) => classIndex.get(i.className) as number);
   const hashes = imported.images.map((i) => i.hash);
@@ -139,7 +156,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   await st.release?.('embedder');
 
   // candidates: local and transfer prompts through img2img
-  const jobs = planCandidates({
+  const planned = planCandidates({
     pool,
     labels,
     classes,
@@ -150,7 +167,12 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     kTransfer: s.kTransfer,
     seed: s.seed,
   });
-  const gen = { strength: s.strength, steps: s.steps, guidance: s.guidance };
+  // DA-Fusion: a class with a learned token is named by it in every prompt of that class
+  const jobs = planned.map((j) => {
+    const y = labels[j.n];
+    return { ...j, prompt: withClassToken(j.prompt, classes[y], tiTokens.get(y)) };
+  });
+  const gen = generation;
   const candidates: Candidate[] = [];
   for (let i = 0; i < jobs.length; i++) {
     checkCancelled(signal);
@@ -195,5 +217,29 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     onProgress: p.onProgress,
     signal,
   });
-  return { imported, classes, labels, split, captions, neighbours, bank, candidates, runs, tally };
+  return {
+    imported,
+    classes,
+    labels,
+    split,
+    captions,
+    neighbours,
+    bank,
+    candidates,
+    runs,
+    tally,
+    generation,
+    notes: [...notes, ...(st.warnings?.() ?? []).map((w) => `model: ${w}`)],
+    modelCalls: callsSince(callsBefore, st.modelCalls?.() ?? {}),
+  };
+}
+
+/** The calls made between two snapshots (a models object may serve several runs). */
+function callsSince(before: ModelCalls, after: ModelCalls): ModelCalls {
+  const out: ModelCalls = {};
+  for (const [k, a] of Object.entries(after)) {
+    const b = before[k] ?? { calls: 0, samples: 0 };
+    out[k] = { calls: a.calls - b.calls, samples: a.samples - b.samples };
+  }
+  return out;
 }

@@ -13,8 +13,9 @@ export interface PipelineSettings {
   methods: string[];
   kLocal: number;
   kTransfer: number;
-  strength: number;
-  steps: number;
+  /** img2img strength, steps and guidance; undefined = the model's own (its manifest's img2img defaults). */
+  strength?: number;
+  steps?: number;
   guidance?: number;
   /** Neighbour classes per class, m (ALGORITHM.md §4). */
   neighbours: number;
@@ -30,8 +31,6 @@ export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSett
     methods: ['autogenda'],
     kLocal: 2,
     kTransfer: 2,
-    strength: 0.5,
-    steps: 25,
     neighbours: 3,
     testFraction: 0.2,
     ...p,
@@ -44,10 +43,12 @@ export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSett
   };
   count(s.kLocal, 'k-local', 0);
   count(s.kTransfer, 'k-transfer', 0);
-  count(s.steps, 'steps', 1);
+  if (s.steps !== undefined) count(s.steps, 'steps', 1);
   count(s.neighbours, 'neighbours', 1);
-  if (!(s.strength >= 0 && s.strength <= 1))
+  if (s.strength !== undefined && !(s.strength >= 0 && s.strength <= 1))
     throw new ConfigError(`strength must be in [0, 1], got ${s.strength}`);
+  if (s.guidance !== undefined && !(s.guidance >= 0))
+    throw new ConfigError(`guidance must be >= 0, got ${s.guidance}`);
   if (s.methods.length === 0) throw new ConfigError('at least one method is needed');
   if (s.seeds.length === 0) throw new ConfigError('at least one seed is needed');
   return s;

@@ -2,20 +2,35 @@
  * What the pipeline needs from the models, as plain functions: the CLI and the app open real ONNX
  * stages behind it (open-stages.ts), unit tests give fakes. `ids` go into every cache key.
  */
+import type { ModelCalls } from '../ort/calls.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
+import type { GenerationDefaults } from '../stages/img2img/generation.ts';
+import type { ModelCheckSummary } from './check/result.ts';
 
 export interface GenerateRequest {
   prompt: string;
   seed: number;
   strength: number;
   steps: number;
-  guidance?: number;
+  guidance: number;
 }
 
 export interface PipelineStages {
   ids: { captioner: string; embedder: string; img2img: string; backbone: string };
   /** Random-weight fixtures: outputs are a plumbing check, never a result. */
   plumbingOnly: boolean;
+  /** What decides a caption besides the model and the image (part of its cache key). */
+  captionOptions?: { maxNewTokens: number };
+  /** The img2img model's own steps / guidance / strength (its manifest), used where a run sets none. */
+  generationDefaults?: GenerationDefaults;
+  /** Textual-inversion tokens the img2img text encoder knows, and the file each came from. */
+  tiTokens?: { token: string; file: string }[];
+  /** Model calls so far, "<task>.<session>" → {calls, samples}. */
+  modelCalls?(): ModelCalls;
+  /** How the opened models' graphs differ from their manifests (bound anyway). */
+  warnings?(): string[];
+  /** Each task's model's last `models check` (null: never checked). */
+  modelChecks?: Record<'captioner' | 'embedder' | 'img2img' | 'backbone', ModelCheckSummary | null>;
   caption(image: RgbImage, className: string): Promise<string>;
   /** One L2-normalised vector per name: [names.length × dim]. */
   embed(names: readonly string[]): Promise<{ vectors: Float32Array; dim: number }>;

@@ -9,7 +9,7 @@ import { CancelledError, ConfigError } from '../core/errors.ts';
 import { type ProgressFn, type ProgressUpdate, throttleProgress } from '../core/progress.ts';
 import type { FetchModelOptions } from '../models/fetch.ts';
 import { directoryHandleSource } from '../models/folder.ts';
-import { parseManifest } from '../models/manifest.ts';
+import { type ModelManifest, parseManifest } from '../models/manifest.ts';
 import type { OpenOptions } from '../models/open.ts';
 import { MemoryStore, type ModelStore } from '../models/store.ts';
 import { OpfsStore } from '../models/store-opfs.ts';
@@ -59,18 +59,52 @@ export interface CaptionerApi extends StageApi {
   caption(image: RgbImage, className: string, o?: Omit<CaptionOptions, 'signal'>): Promise<CaptionResult>;
 }
 
-type Opener<S> = (m: ReturnType<typeof parseManifest>, o: OpenOptions) => Promise<Opened<S>>;
+/** A loaded stage as a worker holds it: the stage, what load() reports, and how to free it. */
+export interface Hosted<S> {
+  stage: S;
+  info: LoadInfo;
+  dispose(): Promise<void>;
+}
+
+/** Manifest + fetch/open options (+ the load request, for family-specific fields) → a hosted stage. */
+export type Opener<S, R extends LoadRequest = LoadRequest> = (
+  m: ReturnType<typeof parseManifest>,
+  o: FetchModelOptions & OpenOptions,
+  req: R,
+) => Promise<Hosted<S>>;
+
+/** The opener of a family that goes through openModel (embedder, backbone, captioner). */
+function modelOpener<S>(open: (m: ModelManifest, o: OpenOptions) => Promise<Opened<S>>): Opener<S> {
+  return async (m, o) => {
+    const { stage, model } = await open(m, o);
+    return {
+      stage,
+      info: {
+        id: m.id,
+        variant: model.variant,
+        ep: model.ep,
+        fallbackReason: model.fallbackReason,
+        requests: model.fetched.requests,
+        sha256: model.fetched.sha256,
+      },
+      dispose: () => model.dispose(),
+    };
+  };
+}
 
 const release = (f?: ProgressFn) =>
   (f as unknown as { [Comlink.releaseProxy]?: () => void })?.[Comlink.releaseProxy]?.();
 
-/** Shared plumbing: one opened stage, one call at a time with its AbortController. */
-class Host<S> {
-  private opened?: Opened<S>;
+/**
+ * What every stage worker shares (the diffusion worker too): one opened stage, one call at a time with
+ * its AbortController, progress throttled and its proxy released, a cancel turned into CancelledError.
+ */
+export class Host<S, R extends LoadRequest = LoadRequest> {
+  private opened?: Hosted<S>;
   private ctl?: AbortController;
   private stores = new Map<string, ModelStore>();
 
-  constructor(private readonly open: Opener<S>) {}
+  constructor(private readonly open: Opener<S, R>) {}
 
   private store(kind: 'opfs' | 'memory'): ModelStore {
     let s = this.stores.get(kind);
@@ -103,7 +137,7 @@ class Host<S> {
     }
   }
 
-  load(req: LoadRequest, onProgress?: ProgressFn): Promise<LoadInfo> {
+  load(req: R, onProgress?: ProgressFn): Promise<LoadInfo> {
     return this.call(async (signal, progress) => {
       await this.dispose();
       const m = parseManifest(req.manifest);
@@ -116,16 +150,8 @@ class Host<S> {
         folder: req.folder ? directoryHandleSource(req.folder) : undefined,
         store: this.store(req.store ?? 'opfs'),
       };
-      this.opened = await this.open(m, o);
-      const { model } = this.opened;
-      return {
-        id: m.id,
-        variant: model.variant,
-        ep: model.ep,
-        fallbackReason: model.fallbackReason,
-        requests: model.fetched.requests,
-        sha256: model.fetched.sha256,
-      };
+      this.opened = await this.open(m, o, req);
+      return this.opened.info;
     }, onProgress);
   }
 
@@ -141,14 +167,14 @@ class Host<S> {
   async dispose(): Promise<void> {
     const o = this.opened;
     this.opened = undefined;
-    await o?.model.dispose();
+    await o?.dispose();
   }
 }
 
 const transferred = (a: Float32Array) => Comlink.transfer(a, [a.buffer]);
 
 export function createEmbedderApi(): EmbedderApi {
-  const h = new Host<Embedder>(openEmbedder);
+  const h = new Host<Embedder>(modelOpener(openEmbedder));
   return {
     load: (req, p) => h.load(req, p),
     embed: (texts, o = {}, p) =>
@@ -162,7 +188,7 @@ export function createEmbedderApi(): EmbedderApi {
 }
 
 export function createBackboneApi(): BackboneApi {
-  const h = new Host<Backbone>(openBackbone);
+  const h = new Host<Backbone>(modelOpener(openBackbone));
   return {
     load: (req, p) => h.load(req, p),
     features: (images, o = {}, p) =>
@@ -177,7 +203,7 @@ export function createBackboneApi(): BackboneApi {
 }
 
 export function createCaptionerApi(): CaptionerApi {
-  const h = new Host<Captioner>(openCaptioner);
+  const h = new Host<Captioner>(modelOpener(openCaptioner));
   return {
     load: (req, p) => h.load(req, p),
     caption: (image, className, o = {}) =>

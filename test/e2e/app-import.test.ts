@@ -259,7 +259,9 @@ describe('the Import screen', () => {
     await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('2');
     await note.getByRole('button', { name: "Use the paper's defaults" }).click();
     await expect(note.count()).resolves.toBe(0);
-    await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('25');
+    // the paper's defaults leave steps to the img2img model (empty field, the model's own)
+    await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('');
+    await expect(page.locator('input[name="steps"]').getAttribute('placeholder')).resolves.toBe("model's");
     await expect(page.locator('input[name="k-local"]').inputValue()).resolves.toBe('2');
     expect(errors).toEqual([]);
     await page.close();

@@ -6,19 +6,10 @@
  * same policy as an uninterrupted one.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decode, encode } from 'fast-png';
+import { decode } from 'fast-png';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrtSession, type SessionLike } from '../../src/ort/session.ts';
@@ -26,7 +17,7 @@ import type { TensorData } from '../../src/ort/types.ts';
 import { classifierClasses } from '../../src/pipeline/export/onnx-classifier.ts';
 import { Backbone } from '../../src/stages/backbone.ts';
 import type { RgbImage } from '../../src/stages/image/resample.ts';
-import { skimagePath } from '../support/skimage.ts';
+import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'autogenda-run-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -39,26 +30,12 @@ function autogenda(...args: string[]) {
 }
 
 /** 40×32 RGB crops at different offsets of one photo per class: real pixels, tiny files. */
-function writeDataset(dir: string) {
-  const photos = { cat: 'chelsea.png', coffee: 'coffee.png', astronaut: 'astronaut.png' };
-  for (const [cls, file] of Object.entries(photos)) {
-    const p = decode(readFileSync(skimagePath(file)));
-    mkdirSync(join(dir, cls), { recursive: true });
-    for (let i = 0; i < 5; i++) {
-      const W = 40;
-      const H = 32;
-      const px = new Uint8Array(W * H * 3);
-      for (let y = 0; y < H; y++)
-        for (let x = 0; x < W; x++)
-          for (let c = 0; c < 3; c++)
-            px[(y * W + x) * 3 + c] = p.data[((i * 11 + y * 3) * p.width + i * 17 + x * 3) * p.channels + c];
-      writeFileSync(
-        join(dir, cls, `${i}.png`),
-        encode({ width: W, height: H, data: px, channels: 3, depth: 8 }),
-      );
-    }
-  }
-}
+const writeDataset = (dir: string) =>
+  writePhotoCrops(
+    dir,
+    { cat: 'chelsea.png', coffee: 'coffee.png', astronaut: 'astronaut.png' },
+    { count: 5, width: 40, height: 32, stride: 3 },
+  );
 
 const data = join(root, 'data');
 const models = join(root, 'fx');

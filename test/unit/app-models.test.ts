@@ -12,17 +12,17 @@ import {
 } from '../../models/fixtures/index.ts';
 import { ConfigError, ModelIntegrityError } from '../../src/core/errors.ts';
 import type { DownloadProgress } from '../../src/core/progress.ts';
-import { MemoryStore } from '../../src/models/store.ts';
-import type { PickedFile } from '../../src/pipeline/app/contract.ts';
+import { TASKS } from '../../src/models/manifest.ts';
 import {
-  bundledRegistry,
   downloadFiles,
   knownBytes,
   makeRegistry,
   mirrorBase,
   mirrorProblem,
-  TASKS,
-} from '../../src/pipeline/app/model-registry.ts';
+} from '../../src/models/registry.ts';
+import { MemoryStore } from '../../src/models/store.ts';
+import type { PickedFile } from '../../src/pipeline/app/contract.ts';
+import { bundledRegistry } from '../../src/pipeline/app/model-registry.ts';
 import { cacheModelsFolder, checkPickedFolder, downloadToCache } from '../../src/pipeline/app/models.ts';
 import { openStages } from '../../src/pipeline/open-stages.ts';
 import { pickedFolder } from '../../src/ui/app/picked-folder.ts';

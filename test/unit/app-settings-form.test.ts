@@ -26,10 +26,10 @@ describe('run settings form', () => {
       neighbours: 3,
       kLocal: 2,
       kTransfer: 2,
-      strength: 0.5,
-      guidance: 7.5,
       train: { epochs: 50, finalEpochs: 50 },
     });
+    // strength, steps and guidance are the img2img model's own unless the user sets them
+    for (const k of ['strength', 'steps', 'guidance'] as const) expect(DEFAULT_SETTINGS[k]).toBeUndefined();
   });
 
   it('says why settings cannot run, with the pipeline’s own checks', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixtureModelsFolder } from '../../src/pipeline/app/fixtures.ts';
-import type { ModelsFolder } from '../../src/pipeline/open-stages.ts';
+import type { ModelsFolder } from '../../src/pipeline/models-index.ts';
 import { openStages } from '../../src/pipeline/open-stages.ts';
 
 function recording(f: ModelsFolder) {

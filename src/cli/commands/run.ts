@@ -8,6 +8,7 @@ import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { denoFolderSource } from '../../models/folder.ts';
 import type { EpRequest } from '../../ort/ep.ts';
+import { formatModelCalls, formatModelChecks } from '../../pipeline/export/report.ts';
 import { toZip, writeFolder } from '../../pipeline/export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../../pipeline/export-run.ts';
 import { jsDecoder } from '../../pipeline/import/decode-js.ts';
@@ -17,6 +18,7 @@ import { openStages } from '../../pipeline/open-stages.ts';
 import { runPipeline } from '../../pipeline/run.ts';
 import { resolveSettings } from '../../pipeline/settings.ts';
 import { formatTally, totalComputed } from '../../pipeline/tally.ts';
+import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti-file.ts';
 import { openFsStore } from '../../storage/fs.ts';
 import { denoFs } from '../../storage/fs-deno.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
@@ -42,9 +44,14 @@ const FLAGS = {
     value: 'N',
     help: 'transfer-caption candidates per training image (default 2)',
   },
-  strength: { type: 'number', value: 'X', help: 'img2img strength in [0, 1] (default 0.5)' },
-  steps: { type: 'number', value: 'N', help: 'img2img denoising steps (default 25)' },
+  strength: { type: 'number', value: 'X', help: "img2img strength in [0, 1] (default: the model's)" },
+  steps: { type: 'number', value: 'N', help: "img2img denoising steps (default: the model's)" },
   guidance: { type: 'number', value: 'X', help: "img2img guidance (default: the model's)" },
+  ti: {
+    type: 'string',
+    value: 'PATH',
+    help: 'textual-inversion embeddings: a .safetensors/.json file or a folder of them, one token per class',
+  },
   'test-fraction': { type: 'number', value: 'X', help: 'test split per class (default 0.2)' },
   ep: {
     type: 'string',
@@ -57,6 +64,9 @@ const FLAGS = {
 // Only what this file uses; tsconfig type-checks src against the DOM libs, not Deno's.
 declare const Deno: {
   readTextFile(p: string): Promise<string>;
+  readFile(p: string): Promise<Uint8Array>;
+  stat(p: string): Promise<{ isDirectory: boolean }>;
+  readDir(p: string): AsyncIterable<{ name: string; isFile: boolean }>;
   writeFile(p: string, d: Uint8Array): Promise<void>;
   mkdir(p: string, o: { recursive: boolean }): Promise<void>;
   addSignalListener(s: 'SIGINT', f: () => void): void;
@@ -74,6 +84,25 @@ function usage<T>(f: () => T): T {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** --ti: one embeddings file, or every .safetensors / .json / .bin / .pt file of a folder (sorted). */
+async function readTiFiles(path: string): Promise<TokenEmbedding[]> {
+  const p = path.replace(/[/\\]+$/, '');
+  const info = await Deno.stat(p).catch(() => {
+    throw new ConfigError(`--ti ${path}: no such file or folder`);
+  });
+  const files: string[] = [];
+  if (info.isDirectory) {
+    for await (const e of Deno.readDir(p)) {
+      if (e.isFile && /\.(safetensors|json|bin|pt)$/i.test(e.name)) files.push(`${p}/${e.name}`);
+    }
+    if (files.length === 0)
+      throw new ConfigError(`--ti ${path}: the folder holds no .safetensors or .json file`);
+  } else files.push(p);
+  const out: TokenEmbedding[] = [];
+  for (const f of files.sort()) out.push(...parseEmbeddingFile(await Deno.readFile(f), f));
+  return out;
 }
 
 export function makeRun(): Command {
@@ -127,13 +156,14 @@ export function makeRun(): Command {
       );
       const out = flags.out.replace(/[/\\]+$/, '') || '.';
       const modelsDir = flags.models.replace(/[/\\]+$/, '') || '.';
+      const embeddings = flags.ti === undefined ? undefined : await readTiFiles(flags.ti);
       const stages = await openStages(
         {
           readText: (p) => Deno.readTextFile(`${modelsDir}/${p}`).catch(() => undefined),
           folder: (d) => denoFolderSource(`${modelsDir}/${d}`),
         },
         modelsDir,
-        { ep: (flags.ep ?? 'auto') as EpRequest },
+        { ep: (flags.ep ?? 'auto') as EpRequest, embeddings },
       );
       if (stages.plumbingOnly) io.err(`*** ${PLUMBING_WARNING} ***`);
       io.err(
@@ -180,6 +210,7 @@ export function makeRun(): Command {
         });
         for (const s of result.imported.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
         for (const w of result.split.warnings) io.err(`warning: ${w}`);
+        for (const n of result.notes) io.err(`note: ${n}`);
         const ex = await buildExports(result, stages, store, settings);
         const enc = new TextEncoder();
         const fs = { writeFile: Deno.writeFile, mkdir: Deno.mkdir };
@@ -193,9 +224,19 @@ export function makeRun(): Command {
         );
         io.out(`cache: ${formatTally(result.tally)}`);
         io.out(`computed ${totalComputed(result.tally)} items`);
+        const g = result.generation;
+        io.out(
+          `img2img: strength ${g.strength}, ${g.steps} steps, guidance ${g.guidance > 1 ? g.guidance : 'off'}; ${result.tally.candidates?.computed ?? 0} candidates generated; model calls: ${formatModelCalls(result.modelCalls)}`,
+        );
         io.out(
           `wrote ${out}/policy.json, metrics.json, report.md, report.json, metadata.jsonl, images/, dataset.zip, classifier.onnx`,
         );
+        const checks = stages.modelChecks;
+        if (checks && Object.values(checks).some((c) => !c?.passed)) {
+          io.err(
+            `models check: ${formatModelChecks(checks)} (autogenda models check --models ${modelsDir} measures them)`,
+          );
+        }
         if (stages.plumbingOnly) io.out(`*** ${PLUMBING_WARNING} ***`);
         return EXIT.OK;
       } catch (e) {

@@ -69,6 +69,8 @@ export interface RunRequest {
   datasetId: string;
   models: ModelsInput;
   settings: RunSettings;
+  /** Textual-inversion embedding files (one token per class) for the img2img text encoder. */
+  ti?: PickedFile[];
 }
 
 export interface GalleryCandidate {
@@ -122,6 +124,11 @@ export interface RunSummary {
   models: Record<string, string>;
   /** Per stage: items computed by this run vs found in the store (a resumed run reuses most). */
   tally: Tally;
+  /** The img2img settings used (the form's, else the model's) and what the run corrected. */
+  generation?: { steps: number; guidance: number; strength: number };
+  notes?: string[];
+  /** Model calls of this run, "<task>.<session>" → {calls, samples}. */
+  modelCalls?: Record<string, { calls: number; samples: number }>;
   gallery: GalleryClass[];
   /** Every export, by file name (classifier.onnx, policy.json, metrics.json, report.md, dataset zip …). */
   exports: { name: string; bytes: Uint8Array; type: string }[];

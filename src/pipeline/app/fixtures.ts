@@ -3,7 +3,7 @@
  * models folder, so the browser can run the whole pipeline with no download and no server. Plumbing
  * checks only: the index says plumbingOnly, and everything downstream shows the warning.
  */
-import type { ModelsFolder } from '../open-stages.ts';
+import type { ModelsFolder } from '../models-index.ts';
 
 export async function fixtureModelsFolder(): Promise<ModelsFolder> {
   // Loaded lazily: a few MB of graph-building code that only the demo needs.

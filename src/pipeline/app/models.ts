@@ -6,14 +6,16 @@
  */
 import { ConfigError } from '../../core/errors.ts';
 import type { DownloadProgress } from '../../core/progress.ts';
-import { downloadFile } from '../../models/download.ts';
-import { fileUrl } from '../../models/fetch.ts';
-import { filesFor, type ModelManifest, parseManifest, type Task } from '../../models/manifest.ts';
+import { downloadModelFiles } from '../../models/fetch.ts';
+import { filesFor, type ModelManifest, parseManifest, TASKS, type Task } from '../../models/manifest.ts';
+import { mirrorBase, type Registry } from '../../models/registry.ts';
 import type { ModelStore } from '../../models/store.ts';
-import { MODEL_INDEXES, type ModelsFolder } from '../open-stages.ts';
+import type { ModelCheck } from '../check/result.ts';
+import { CACHED_CHECK, CHECKS_FILE } from '../check/runner.ts';
+import { MODEL_INDEXES, type ModelsFolder } from '../models-index.ts';
 import type { ModelsInput, PickedFile } from './contract.ts';
 import { fixtureModelsFolder } from './fixtures.ts';
-import { bundledRegistry, mirrorBase, type Registry, TASKS } from './model-registry.ts';
+import { bundledRegistry } from './model-registry.ts';
 
 /** A picked folder: files by their path relative to the folder. */
 export function pickedFolder(files: readonly PickedFile[]): ModelsFolder {
@@ -83,6 +85,8 @@ export async function cacheModelsFolder(
   return {
     readText: async (path) => {
       if (path === 'models.json') return index;
+      if (path === CHECKS_FILE)
+        return JSON.stringify({ models: await cachedChecks(store, [...chosen.keys()]) });
       const id = path.endsWith('/manifest.json') ? path.slice(0, -'/manifest.json'.length) : '';
       const m = chosen.get(id);
       return m && JSON.stringify(m);
@@ -97,6 +101,24 @@ export async function cacheModelsFolder(
       },
     }),
   };
+}
+
+/** The last check kept beside each of these models' cached files (models without one are left out). */
+export async function cachedChecks(
+  store: ModelStore,
+  ids: readonly string[],
+): Promise<Record<string, ModelCheck>> {
+  const out: Record<string, ModelCheck> = {};
+  for (const id of ids) {
+    const key = `${id}/${CACHED_CHECK}`;
+    if (!(await store.meta(key))) continue;
+    try {
+      out[id] = JSON.parse(new TextDecoder().decode(await store.read(key))) as ModelCheck;
+    } catch {
+      // written by another version: as if never checked
+    }
+  }
+  return out;
 }
 
 export interface DownloadToCacheOptions {
@@ -118,36 +140,18 @@ export async function downloadToCache(
   paths: readonly string[],
   o: DownloadToCacheOptions = {},
 ): Promise<{ requests: number; files: Record<string, { size: number; sha256: string }> }> {
-  const loaded = new Map<string, number>();
-  const totals = new Map(paths.map((p) => [p, m.files[p]?.size ?? 0]));
-  const sum = (x: Map<string, number>) => [...x.values()].reduce((a, b) => a + b, 0);
-  const report = (path: string, l: number, t: number) => {
-    loaded.set(path, l);
-    if (t) totals.set(path, t);
-    o.onProgress?.({ type: 'download', file: `${m.id}/${path}`, loaded: l, total: t });
-    const known = [...totals.values()].every((t) => t > 0);
-    o.onProgress?.({ type: 'download', file: m.id, loaded: sum(loaded), total: known ? sum(totals) : 0 });
-  };
   const base = o.mirror ? mirrorBase(o.mirror, m.id) : undefined;
+  const r = await downloadModelFiles(store, m, paths, {
+    baseUrl: base,
+    signal: o.signal,
+    fetch: o.fetch,
+    onProgress: (p) => {
+      if (p.type === 'download') o.onProgress?.(p);
+    },
+  });
   const files: Record<string, { size: number; sha256: string }> = {};
-  let requests = 0;
-  for (const path of paths) {
-    const entry = m.files[path];
-    if (!entry) throw new ConfigError(`Model '${m.id}' has no file '${path}'.`);
-    const r = await downloadFile(store, {
-      url: fileUrl(m, path, base),
-      key: `${m.id}/${path}`,
-      label: `${m.id}/${path}`,
-      size: entry.size,
-      sha256: entry.sha256,
-      signal: o.signal,
-      fetch: o.fetch,
-      onProgress: (l, t) => report(path, l, t),
-    });
-    requests += r.requests;
-    files[path] = { size: r.meta.size, sha256: r.meta.sha256 };
-  }
-  return { requests, files };
+  for (const [p, f] of Object.entries(r.files)) files[p] = { size: f.size, sha256: f.sha256 };
+  return { requests: r.requests, files };
 }
 
 /** What a picked models folder holds, and what keeps it from running. */

@@ -5,6 +5,7 @@
  */
 import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
 import { Gpu } from '../../gpu/device.ts';
+import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti-file.ts';
 import type { Collection } from '../../storage/schema.ts';
 import type { Store } from '../../storage/store.ts';
 import { resolveTrainConfig } from '../../train/config.ts';
@@ -109,7 +110,10 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
   const settings = resolveSettings({ ...rest, train: resolveTrainConfig(train) });
   const source = await storedSource(o.store, req.datasetId);
   const models = await modelsFolderFor(req.models, { signal: o.signal, onProgress: o.onProgress });
-  const stages = await openStages(models.folder, models.where);
+  const embeddings: TokenEmbedding[] = [];
+  for (const f of req.ti ?? [])
+    embeddings.push(...parseEmbeddingFile(new Uint8Array(await f.file.arrayBuffer()), f.path));
+  const stages = await openStages(models.folder, models.where, { embeddings });
   let gpu: Gpu | undefined;
   try {
     const result = await runPipeline({
@@ -167,6 +171,9 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       testCount: first.metrics.count,
       models: { ...stages.ids },
       tally: result.tally,
+      generation: result.generation,
+      notes: result.notes,
+      modelCalls: result.modelCalls,
       gallery: await buildGallery(result, o.store),
       exports,
     };

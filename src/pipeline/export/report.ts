@@ -3,6 +3,9 @@
  * markdown escapes them: a name like `<img onerror=…>` or `a|b` shows as text and never breaks a table.
  */
 
+import type { ModelCalls } from '../../ort/calls.ts';
+import type { ModelCheckSummary } from '../check/result.ts';
+
 export interface RunReport {
   method: string;
   seed: number;
@@ -24,6 +27,36 @@ export interface RunReport {
   trainCounts?: number[];
   /** probs[class][source]. */
   policy?: number[][];
+  /** The img2img settings the candidates were made with (the run's, else the model's). */
+  generation?: { steps: number; guidance: number; strength: number };
+  /** Model calls made by this invocation of the run ("<task>.<session>"); zeros for a cached re-run. */
+  modelCalls?: ModelCalls;
+  /** Candidates computed (not found in the cache) by this invocation. */
+  generated?: number;
+  /** Settings the run corrected, and why. */
+  notes?: string[];
+  /** Per task, the model's last `models check` (null: never checked on this machine). */
+  modelChecks?: Record<string, ModelCheckSummary | null>;
+}
+
+/** 'captioner vit-gpt2 passed; img2img sd-turbo FAILED (vae-psnr); …' */
+export function formatModelChecks(checks: Record<string, ModelCheckSummary | null> | undefined): string {
+  return Object.entries(checks ?? {})
+    .map(([task, c]) =>
+      !c
+        ? `${task} not checked`
+        : c.passed
+          ? `${task} ${c.id} passed`
+          : `${task} ${c.id} FAILED (${c.error ?? c.failed.join(', ')})`,
+    )
+    .join('; ');
+}
+
+/** 'img2img.unet 12 calls (12 samples), …' — one line for a terminal or a report. */
+export function formatModelCalls(calls: ModelCalls | undefined): string {
+  const e = Object.entries(calls ?? {});
+  if (e.length === 0) return 'no model calls';
+  return e.map(([k, c]) => `${k} ${c.calls} calls (${c.samples} samples)`).join(', ');
 }
 
 /** Escape markdown and HTML so untrusted text renders as itself in any markdown viewer. */
@@ -47,6 +80,18 @@ export function reportMarkdown(r: RunReport): string {
   }
   out.push(`- method: ${mdText(r.method)}`, `- seed: ${r.seed}`);
   for (const [task, id] of Object.entries(r.models)) out.push(`- ${mdText(task)}: ${mdText(id)}`);
+  if (r.generation) {
+    const g = r.generation;
+    out.push(
+      `- img2img: strength ${g.strength}, ${g.steps} steps, guidance ${g.guidance > 1 ? g.guidance : 'off'}`,
+    );
+  }
+  if (r.modelCalls)
+    out.push(
+      `- model calls: ${mdText(formatModelCalls(r.modelCalls))}; ${r.generated ?? 0} candidates generated`,
+    );
+  if (r.modelChecks) out.push(`- models check: ${mdText(formatModelChecks(r.modelChecks))}`);
+  for (const n of r.notes ?? []) out.push(`- note: ${mdText(n)}`);
   out.push(
     '',
     `Top-1 accuracy ${pct(r.metrics.top1)}, mean per-class accuracy ${pct(r.metrics.meanClassAcc)} on ${r.metrics.testCount} test images.`,

@@ -15,9 +15,12 @@ import type { TextTokenizer } from '../../models/tokenizer.ts';
 import { DeviceTensor, type Feed, type SessionLike } from '../../ort/session.ts';
 import type { TensorData } from '../../ort/types.ts';
 import { type RgbImage, resample } from '../image/resample.ts';
+import { resolveGeneration } from './generation.ts';
 import { fromSigned, gaussian, guide, latentFromParameters, toSigned, twice } from './latents.ts';
 import { img2imgSkip, makeScheduler, type SchedulerConfig, type SchedulerKind } from './schedulers/index.ts';
+import { expandPrompt } from './textual-inversion.ts';
 import { timestepFeed } from './timestep.ts';
+import { noiseDims, VAE_NOISE } from './vae-noise.ts';
 
 export interface Img2ImgModels {
   textEncoder: SessionLike;
@@ -25,6 +28,8 @@ export interface Img2ImgModels {
   vaeEncoder: SessionLike;
   vaeDecoder: SessionLike;
   tokenizer: TextTokenizer;
+  /** Textual-inversion tokens in the tokenizer and their vector counts: prompts are expanded here. */
+  tiVectors?: ReadonlyMap<string, number>;
 }
 
 export interface Img2ImgSettings {
@@ -34,9 +39,12 @@ export interface Img2ImgSettings {
   height: number;
   vaeScale?: number;
   maxLength?: number;
-  /** The model's defaults when a call names none (SD v1.x: 50 steps, guidance 7.5; SD-Turbo: 1–4, 1). */
+  /** The model's defaults when a call names none (SD v1.x: 50 steps, guidance 7.5; SD-Turbo: 1 step, none). */
   steps?: number;
   guidance?: number;
+  strength?: number;
+  /** false: trained without classifier-free guidance (SD-Turbo): guidance is never applied. */
+  cfg?: boolean;
 }
 
 export interface GenerateOptions {
@@ -48,7 +56,7 @@ export interface GenerateOptions {
   guidance?: number;
   seed: number;
   schedulerKind?: SchedulerKind;
-  /** Sample the VAE posterior (diffusers' default) or take its mean (latent_parameters exports only). */
+  /** Sample the VAE posterior (diffusers' default) or take its mean (latent_parameters or seeded-noise graphs). */
   vaeMode?: 'sample' | 'mean';
   signal?: AbortSignal;
   onProgress?: ProgressFn;
@@ -136,9 +144,7 @@ export class Img2Img {
   async generateBatch(jobs: readonly Img2ImgJob[], o: SharedOptions): Promise<GenerateBatchResult> {
     const { width: W, height: H, vaeScale = 0.18215 } = this.settings;
     const B = jobs.length;
-    const steps = o.steps ?? this.settings.steps ?? 50;
-    const strength = o.strength ?? 0.5;
-    const g = o.guidance ?? this.settings.guidance ?? 7.5;
+    const { steps, strength, guidance: g } = resolveGeneration(o, this.settings);
     const cfg = g > 1;
     const rngs = jobs.map((j) => new Rng(j.seed));
     const draws = (label: string) => {
@@ -154,11 +160,14 @@ export class Img2Img {
     const w = W / 8;
 
     let t0 = now();
-    const prompts = jobs.map((j) => j.prompt);
+    // multi-vector textual-inversion tokens: '<t>' → '<t> <t>_1 …' (the tokens the text encoder knows)
+    const ti = this.models.tiVectors;
+    const expand = (p: string) => (ti?.size ? expandPrompt(p, ti) : p);
+    const prompts = jobs.map((j) => expand(j.prompt));
     const hidden =
       ts.length > 0
         ? await this.encodeText(
-            cfg ? [...jobs.map((j) => j.negativePrompt ?? ''), ...prompts] : prompts,
+            cfg ? [...jobs.map((j) => expand(j.negativePrompt ?? '')), ...prompts] : prompts,
             o.signal,
           )
         : undefined;
@@ -267,10 +276,18 @@ export class Img2Img {
       const sized = image.width === W && image.height === H ? image : resample(image, W, H, 'lanczos');
       px.set(toSigned(sized), b * 3 * H * W);
     });
-    const res = await this.models.vaeEncoder.run(
-      { sample: { type: 'float32', data: px, dims: [images.length, 3, H, W] } },
-      { signal },
-    );
+    const enc = this.models.vaeEncoder;
+    const feeds: Record<string, Feed> = {
+      sample: { type: 'float32', data: px, dims: [images.length, 3, H, W] },
+    };
+    // an export that sampled inside the graph takes our seeded noise instead (vae-noise.ts); zero = the mean
+    const noise = enc.inputs.find((i) => i.name === VAE_NOISE);
+    if (noise) {
+      const dims = noiseDims(noise, enc.outputs, images.length, H / 8, W / 8);
+      const n = dims.reduce((a, d) => a * d, 1);
+      feeds[VAE_NOISE] = { type: 'float32', data: mode === 'mean' ? new Float32Array(n) : z(n), dims };
+    }
+    const res = await enc.run(feeds, { signal });
     if (res.latent_parameters) {
       const p = res.latent_parameters as TensorData;
       return latentFromParameters(p.data as Float32Array, p.dims, mode, () => z((p.data.length / 2) | 0));

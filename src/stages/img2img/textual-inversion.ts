@@ -46,11 +46,13 @@ export function injectTextualInversion(
   for (const e of embeddings) {
     subTokens(e).forEach((t, i) => {
       if (known.has(t) || ids.has(t)) {
-        throw new ConfigError(`textual inversion: '${t}' is already in the tokenizer; rename the token.`);
+        throw new ConfigError(
+          `${e.file ?? 'textual inversion'}: '${t}' is already in the tokenizer; rename the token.`,
+        );
       }
       if (e.vectors[i].length !== table.cols) {
         throw new ConfigError(
-          `textual inversion: '${t}' has ${e.vectors[i].length} values, but the text encoder's embeddings have ${table.cols} (wrong base model?).`,
+          `${e.file ?? 'textual inversion'}: '${t}' has ${e.vectors[i].length} values, but the text encoder's embeddings have ${table.cols} (wrong base model?).`,
         );
       }
       ids.set(t, next);

@@ -11,17 +11,20 @@ export interface TokenEmbedding {
   token: string;
   /** One row per vector; a multi-vector embedding becomes token, token_1, token_2 … (diffusers). */
   vectors: Float32Array[];
+  /** The file it came from, for messages. */
+  file?: string;
 }
 
 const UNNAMED = new Set(['emb_params', 'string_to_param.*', '*']);
 
-function split(name: string, data: Float32Array, shape: number[]): TokenEmbedding {
+function split(name: string, data: Float32Array, shape: number[], file: string): TokenEmbedding {
   const dim = shape[shape.length - 1];
   const n = shape.length === 1 ? 1 : shape[0];
   if (shape.length > 2 || n * dim !== data.length) {
-    throw new ConfigError(`textual inversion '${name}': shape [${shape}] is not [dim] or [n, dim].`);
+    throw new ConfigError(`${file}: textual inversion '${name}': shape [${shape}] is not [dim] or [n, dim].`);
   }
-  return { token: name, vectors: Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim)) };
+  const vectors = Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+  return { token: name, vectors, file };
 }
 
 function named(key: string, token: string | undefined, file: string): string {
@@ -52,7 +55,7 @@ function safetensors(b: Uint8Array, file: string, token?: string): TokenEmbeddin
       const h = new Uint16Array(bytes.buffer);
       data = new Float32Array(new Uint32Array(h.length).map((_, i) => h[i] << 16).buffer);
     } else throw new ConfigError(`${file}: tensor '${key}' is ${t.dtype}; expected F32, F16 or BF16.`);
-    out.push(split(named(key, token, file), data, t.shape));
+    out.push(split(named(key, token, file), data, t.shape, file));
   }
   return out;
 }
@@ -71,7 +74,7 @@ export function parseEmbeddingFile(bytes: Uint8Array, file: string, token?: stri
     return Object.entries(json).map(([k, v]) => {
       const rows = Array.isArray(v[0]) ? (v as number[][]) : [v as number[]];
       const shape = Array.isArray(v[0]) ? [rows.length, rows[0].length] : [rows[0].length];
-      return split(named(k, token, file), Float32Array.from(rows.flat()), shape);
+      return split(named(k, token, file), Float32Array.from(rows.flat()), shape, file);
     });
   }
   return safetensors(bytes, file, token);

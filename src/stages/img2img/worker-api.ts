@@ -1,27 +1,22 @@
 /**
  * The diffusion worker's Comlink API (workers/diffusion.worker.ts): load an img2img manifest (with
- * optional textual-inversion files), generate one image at a time, cancel, dispose. Same contract
- * as the other stage workers (src/stages/worker-api.ts): progress through a proxied callback,
- * results transferred, errors keep their stable names.
+ * optional textual-inversion files), generate, cancel, dispose — on the same Host as the other stage
+ * workers (src/stages/worker-api.ts): progress through a proxied callback, results transferred, errors
+ * keep their stable names. Textual-inversion prompts are expanded by Img2Img itself.
  */
 import * as Comlink from 'comlink';
-import { CancelledError, ConfigError } from '../../core/errors.ts';
 import type { ProgressFn } from '../../core/progress.ts';
-import { directoryHandleSource } from '../../models/folder.ts';
-import { parseManifest } from '../../models/manifest.ts';
-import { MemoryStore } from '../../models/store.ts';
-import { OpfsStore } from '../../models/store-opfs.ts';
 import type { RgbImage } from '../image/resample.ts';
-import type { LoadInfo, LoadRequest } from '../worker-api.ts';
-import { type OpenedImg2Img, openImg2Img } from './open.ts';
+import { Host, type LoadInfo, type LoadRequest } from '../worker-api.ts';
+import { openImg2Img } from './open.ts';
 import type {
   GenerateBatchResult,
   GenerateOptions,
   GenerateResult,
+  Img2Img,
   Img2ImgJob,
   SharedOptions,
 } from './pipeline.ts';
-import { expandPrompt } from './textual-inversion.ts';
 import { parseEmbeddingFile } from './ti-file.ts';
 
 export interface DiffusionLoadRequest extends LoadRequest {
@@ -46,77 +41,39 @@ export interface DiffusionApi {
 }
 
 export function createDiffusionApi(): DiffusionApi {
-  let opened: OpenedImg2Img | undefined;
-  let ctl: AbortController | undefined;
-  const guarded = async <T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const c = new AbortController();
-    ctl = c;
-    try {
-      return await f(c.signal);
-    } catch (e) {
-      if (c.signal.aborted && !(e instanceof CancelledError)) throw new CancelledError();
-      throw e;
-    } finally {
-      if (ctl === c) ctl = undefined;
-    }
-  };
-  const dispose = async () => {
-    const o = opened;
-    opened = undefined;
-    await o?.dispose();
-  };
+  const h = new Host<Img2Img, DiffusionLoadRequest>(async (m, o, req) => {
+    const embeddings = (req.embeddings ?? []).flatMap((e) => parseEmbeddingFile(e.bytes, e.file, e.token));
+    const opened = await openImg2Img(m, { ...o, embeddings });
+    return {
+      stage: opened.stage,
+      info: {
+        id: m.id,
+        variant: opened.variant,
+        ep: opened.ep,
+        fallbackReason: opened.fallbackReason,
+        requests: opened.requests,
+        sha256: opened.sha256,
+        tokens: [...opened.tiVectors.keys()],
+      } as LoadInfo,
+      dispose: opened.dispose,
+    };
+  });
   return {
-    load: (req, onProgress) =>
-      guarded(async (signal) => {
-        await dispose();
-        const m = parseManifest(req.manifest);
-        const embeddings = (req.embeddings ?? []).flatMap((e) =>
-          parseEmbeddingFile(e.bytes, e.file, e.token),
-        );
-        opened = await openImg2Img(m, {
-          ep: req.ep,
-          variant: req.variant,
-          baseUrl: req.baseUrl,
-          signal,
-          onProgress,
-          folder: req.folder ? directoryHandleSource(req.folder) : undefined,
-          store: req.store === 'memory' ? new MemoryStore() : new OpfsStore(),
-          embeddings,
-        });
-        return {
-          id: m.id,
-          variant: opened.variant,
-          ep: opened.ep,
-          fallbackReason: opened.fallbackReason,
-          requests: opened.requests,
-          sha256: opened.sha256,
-          tokens: [...opened.tiVectors.keys()],
-        };
-      }),
-    generate: (image, o, onProgress) =>
-      guarded(async (signal) => {
-        if (!opened) throw new ConfigError('No diffusion model is loaded in this worker: call load() first.');
-        const prompt = expandPrompt(o.prompt, opened.tiVectors);
-        const negativePrompt = o.negativePrompt && expandPrompt(o.negativePrompt, opened.tiVectors);
-        const r = await opened.stage.generate(image, { ...o, prompt, negativePrompt, signal, onProgress });
+    load: (req, p) => h.load(req, p) as Promise<LoadInfo & { tokens: string[] }>,
+    generate: (image, o, p) =>
+      h.call(async (signal, onProgress) => {
+        const r = await h.stage().generate(image, { ...o, signal, onProgress });
         return Comlink.transfer(r, [r.image.data.buffer as ArrayBuffer]);
-      }),
-    generateBatch: (jobs, o, onProgress) =>
-      guarded(async (signal) => {
-        if (!opened) throw new ConfigError('No diffusion model is loaded in this worker: call load() first.');
-        const v = opened.tiVectors;
-        const expanded = jobs.map((j) => ({
-          ...j,
-          prompt: expandPrompt(j.prompt, v),
-          negativePrompt: j.negativePrompt && expandPrompt(j.negativePrompt, v),
-        }));
-        const r = await opened.stage.generateBatch(expanded, { ...o, signal, onProgress });
+      }, p),
+    generateBatch: (jobs, o, p) =>
+      h.call(async (signal, onProgress) => {
+        const r = await h.stage().generateBatch(jobs, { ...o, signal, onProgress });
         return Comlink.transfer(
           r,
           r.images.map((im) => im.data.buffer as ArrayBuffer),
         );
-      }),
-    cancel: () => ctl?.abort(),
-    dispose,
+      }, p),
+    cancel: () => h.cancel(),
+    dispose: () => h.dispose(),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The run form's defaults: the paper's (ALGORITHM.md) where it has one — m = 3 neighbours, K = 2
- * candidates per source, strength 0.5, guidance 7.5, 50 search and 50 final epochs — and the demo's,
- * small enough to finish in a minute or two on a laptop GPU with the fixture models.
+ * candidates per source, 50 search and 50 final epochs — and the demo's, small enough to finish in a
+ * minute or two on a laptop GPU with the fixture models. Strength, steps and guidance are left empty:
+ * each img2img model's own (its manifest: SD v1.x 50 steps and guidance 7.5, SD-Turbo 1 step without
+ * guidance), so a fast model is never run with a slow model's settings.
  */
 import type { RunSettings } from '../../pipeline/app/contract.ts';
 
@@ -12,9 +14,6 @@ export const DEFAULT_SETTINGS: RunSettings = {
   methods: ['autogenda', 'search-free', 'identity'],
   kLocal: 2,
   kTransfer: 2,
-  strength: 0.5,
-  steps: 25,
-  guidance: 7.5,
   neighbours: 3,
   testFraction: 0.2,
   train: { epochs: 50, finalEpochs: 50 },

@@ -1,5 +1,5 @@
 /** The bundled models per task, downloads into this browser's cache, and choosing them for the next run. */
-import { TASKS } from '../../pipeline/app/model-registry.ts';
+import { TASKS } from '../../models/manifest.ts';
 import { models } from '../app/state.ts';
 import { formatBytes } from '../format.ts';
 import { MirrorSetting } from './MirrorSetting.tsx';

@@ -1,6 +1,6 @@
 /** The optional mirror: a base URL that serves every model's files as `<mirror>/<id>/<path>`. */
 import { useState } from 'preact/hooks';
-import { mirrorProblem } from '../../pipeline/app/model-registry.ts';
+import { mirrorProblem } from '../../models/registry.ts';
 import { mirror, setMirror } from './models-state.ts';
 
 export function MirrorSetting() {

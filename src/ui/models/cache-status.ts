@@ -1,7 +1,7 @@
 /** How much of a model this browser holds, from the worker's per-file facts (pure; no I/O). */
 
 import type { ModelManifest } from '../../models/manifest.ts';
-import { downloadFiles, knownBytes } from '../../pipeline/app/model-registry.ts';
+import { downloadFiles, knownBytes } from '../../models/registry.ts';
 import type { CachedFile } from '../../pipeline/app/models-api.ts';
 import { formatBytes } from '../format.ts';
 

@@ -1,6 +1,6 @@
 /** The run-choice texts and rules of the Models screen (pure). */
 import type { Task } from '../../models/manifest.ts';
-import { TASKS } from '../../pipeline/app/model-registry.ts';
+import { TASKS } from '../../models/manifest.ts';
 import { FIXTURES_LABEL } from '../models-label.ts';
 
 export { FIXTURES_LABEL };

@@ -3,7 +3,9 @@
  * ETA, cancel, and where to look when it is done. All work happens in the pipeline worker.
  */
 
-import type { RunSettings } from '../../pipeline/app/contract.ts';
+import { signal } from '@preact/signals';
+import type { PickedFile, RunSettings } from '../../pipeline/app/contract.ts';
+import { formatModelCalls } from '../../pipeline/export/report.ts';
 import { formatTally } from '../../pipeline/tally.ts';
 import { DEFAULT_SETTINGS, DEMO_SETTINGS } from '../app/settings-defaults.ts';
 import {
@@ -30,7 +32,8 @@ export function RunSection() {
   const problem = settingsProblem(settings.value);
   const start = () => {
     if (!ds) return;
-    void startRun({ datasetId: ds.id, models: models.value, settings: settings.value }, ds.name);
+    const ti = tiFiles.value.length ? { ti: tiFiles.value } : {};
+    void startRun({ datasetId: ds.id, models: models.value, settings: settings.value, ...ti }, ds.name);
   };
   const result = runResult.value;
   return (
@@ -69,6 +72,7 @@ export function RunSection() {
         </p>
       )}
       <SettingsForm disabled={running} />
+      <TiPicker disabled={running} />
       {problem && (
         <p class="error" role="alert" data-testid="settings-problem">
           These settings cannot run: {problem}
@@ -116,6 +120,18 @@ export function RunSection() {
               Done: {result.runs.length} training run(s) on {result.dataset.name}. Cache:{' '}
               {formatTally(result.tally)}.
             </p>
+            {result.generation && (
+              <p data-testid="run-generation">
+                img2img: strength {result.generation.strength}, {result.generation.steps} steps, guidance{' '}
+                {result.generation.guidance > 1 ? result.generation.guidance : 'off'}; model calls:{' '}
+                {formatModelCalls(result.modelCalls)}.
+              </p>
+            )}
+            {result.notes?.map((n) => (
+              <p class="notice" key={n} data-testid="run-note">
+                {n}
+              </p>
+            ))}
             <p class="actions">
               <a class="button" href="#inspect">
                 Inspect the results
@@ -132,3 +148,46 @@ export function RunSection() {
 }
 
 const sameSettings = (a: RunSettings, b: RunSettings) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Textual-inversion files for the next run (kept in memory only: a reload forgets picked files). */
+const tiFiles = signal<PickedFile[]>([]);
+
+function TiPicker({ disabled }: { disabled: boolean }) {
+  const files = tiFiles.value;
+  return (
+    <fieldset disabled={disabled} class="ti-picker">
+      <legend>Textual inversion (optional)</legend>
+      <label class="field">
+        <span class="field-label">Embedding files</span>
+        <input
+          type="file"
+          data-testid="ti-files"
+          multiple
+          accept=".safetensors,.json"
+          onChange={(e) => {
+            const picked = [...((e.currentTarget as HTMLInputElement).files ?? [])];
+            tiFiles.value = picked.map((file) => ({ path: file.name, file }));
+          }}
+        />
+        <span class="field-hint">
+          DA-Fusion / diffusers learned embeddings, one token per class named after it (e.g. &lt;ankle
+          boot&gt;); the class name in each prompt of that class is replaced by its token.
+        </span>
+      </label>
+      {files.length > 0 && (
+        <p data-testid="ti-chosen">
+          {files.map((f) => f.path).join(', ')}{' '}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              tiFiles.value = [];
+            }}
+          >
+            Remove
+          </button>
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -35,12 +35,14 @@ function NumberInput(p: {
   onInput: (v: number) => void;
   name: string;
   disabled?: boolean;
+  placeholder?: string;
 }) {
   return (
     <input
       type="number"
       name={p.name}
       value={p.value ?? ''}
+      placeholder={p.placeholder}
       min={p.min}
       max={p.max}
       step={p.step ?? 1}
@@ -49,6 +51,9 @@ function NumberInput(p: {
     />
   );
 }
+
+/** An emptied generation field means "the model's own value". */
+const orModel = (v: number) => (Number.isNaN(v) ? undefined : v);
 
 export function SettingsForm({ disabled }: { disabled: boolean }) {
   const s = settings.value;
@@ -131,27 +136,38 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
             onInput={(v) => set({ neighbours: v })}
           />
         </Field>
-        <Field label="Strength" hint="how far img2img moves from the original, [0, 1]">
+        <Field label="Strength" hint="how far img2img moves from the original, [0, 1]; empty = the model's">
           <NumberInput
             name="strength"
             value={s.strength}
             min={0}
             max={1}
             step={0.05}
-            onInput={(v) => set({ strength: v })}
+            placeholder="model's"
+            onInput={(v) => set({ strength: orModel(v) })}
           />
         </Field>
-        <Field label="Guidance" hint="classifier-free guidance scale (SD-Turbo ignores it)">
+        <Field
+          label="Guidance"
+          hint="classifier-free guidance scale; empty = the model's (models trained without it ignore it)"
+        >
           <NumberInput
             name="guidance"
             value={s.guidance}
             min={0}
             step={0.5}
-            onInput={(v) => set({ guidance: v })}
+            placeholder="model's"
+            onInput={(v) => set({ guidance: orModel(v) })}
           />
         </Field>
-        <Field label="Denoising steps" hint="scheduler steps over the full schedule">
-          <NumberInput name="steps" value={s.steps} min={1} onInput={(v) => set({ steps: v })} />
+        <Field label="Denoising steps" hint="scheduler steps over the full schedule; empty = the model's">
+          <NumberInput
+            name="steps"
+            value={s.steps}
+            min={1}
+            placeholder="model's"
+            onInput={(v) => set({ steps: orModel(v) })}
+          />
         </Field>
       </fieldset>
       <fieldset disabled={disabled}>

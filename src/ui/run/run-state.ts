@@ -23,7 +23,8 @@ function storage(): Storage | undefined {
 }
 
 export function markRunStarted(request: RunRequest, datasetName: string): void {
-  if (request.models.kind === 'local') return;
+  // picked files (a local models folder, textual-inversion files) do not survive a reload
+  if (request.models.kind === 'local' || request.ti?.length) return;
   const run: UnfinishedRun = { request, datasetName, startedAt: new Date().toISOString() };
   storage()?.setItem(KEY, JSON.stringify(run));
 }
