@@ -3,7 +3,8 @@
  * a folder through the folder picker (real skimage photos plus bad files) → the report lists images per
  * class and each skipped file with its reason, and class names that look like HTML stay text; a zip
  * dropped on the drop zone (a script-made DataTransfer); the bundled demo; a refused drop and a refused
- * dataset leave the others alone; after a reload the datasets are still listed; delete; Use → Run.
+ * dataset leave the others alone; after a reload the datasets are still listed; delete; Use → Run; a
+ * textual-inversion file picked on the Run screen reaches the run (a token naming no class is refused).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -266,4 +267,25 @@ describe('the Import screen', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('hands picked textual-inversion files to the run, which refuses a token naming no class by its file', async () => {
+    const page = await app.ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto(URL.replace('#import', '#run'));
+    await expect(page.getByTestId('run-dataset').textContent()).resolves.toMatch(/^holiday-photos/);
+    await page.getByTestId('ti-files').setInputFiles({
+      name: 'dog.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ '<dog>': [0.1, 0.2, 0.3] })),
+    });
+    await expect(page.getByTestId('ti-chosen').textContent()).resolves.toMatch(/^dog\.json/);
+    await page.getByTestId('run-start').click();
+    const failed = page.getByTestId('run-error');
+    await failed.waitFor({ timeout: 120_000 });
+    await expect(failed.textContent()).resolves.toMatch(
+      /dog\.json: the textual-inversion token '<dog>' names no class of this dataset \(classes: /,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -15,8 +15,9 @@ import { filesFor, type ModelManifest, parseManifest } from '../../src/models/ma
 import { OrtSession } from '../../src/ort/session.ts';
 import { signatureProblems } from '../../src/ort/signature.ts';
 import type { ValueSpec } from '../../src/ort/types.ts';
+import { resolveGeneration } from '../../src/stages/img2img/generation.ts';
 import type { SchedulerConfig } from '../../src/stages/img2img/schedulers/common.ts';
-import { makeScheduler } from '../../src/stages/img2img/schedulers/index.ts';
+import { img2imgSkip, makeScheduler } from '../../src/stages/img2img/schedulers/index.ts';
 import { openEmbedder } from '../../src/stages/open-stage.ts';
 
 const dir = new URL('../../models/', import.meta.url).pathname;
@@ -90,10 +91,23 @@ describe('the real model manifests (models/*.json)', () => {
     expect(v15.sessions.textEncoder.outputs[0].shape).toEqual(['batch', 'sequence', 768]);
   });
 
-  it('the Stable Diffusion schedulers build: SD-Turbo one Euler step at t=999, SD v1.5 PNDM from 981', () => {
+  it('the Stable Diffusion schedulers build: SD-Turbo img2img one Euler step at t=499, SD v1.5 PNDM from 981', () => {
     const turbo = real['sd-turbo'].img2img!;
-    expect([turbo.steps, turbo.guidance, turbo.width, turbo.vaeScale]).toEqual([1, 0, 512, 0.18215]);
+    expect([turbo.steps, turbo.guidance, turbo.strength, turbo.cfg, turbo.width, turbo.vaeScale]).toEqual([
+      2,
+      0,
+      0.5,
+      false,
+      512,
+      0.18215,
+    ]);
     expect(makeScheduler(turbo.scheduler as SchedulerConfig, 1).timesteps).toEqual([999]);
+    // its own defaults: one UNet evaluation per candidate, nothing to correct
+    const g = resolveGeneration({}, turbo);
+    expect(g).toEqual({ steps: 2, guidance: 0, strength: 0.5, notes: [] });
+    const s = makeScheduler(turbo.scheduler as SchedulerConfig, g.steps);
+    s.startAt(img2imgSkip(g.steps, g.strength));
+    expect(s.timesteps).toEqual([499]);
     const v15 = real['sd-v1-5'].img2img!;
     expect([v15.steps, v15.guidance, v15.width, v15.vaeScale]).toEqual([50, 7.5, 512, 0.18215]);
     const pndm = makeScheduler(v15.scheduler as SchedulerConfig, 50).timesteps;
