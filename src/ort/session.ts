@@ -5,9 +5,16 @@
  * that can stay on the GPU, and an explicit dispose.
  */
 import type * as Ort from 'onnxruntime-web';
-import { AutoGenDAError, ExecutionProviderError, ModelSignatureError } from '../core/errors.ts';
+import {
+  AutoGenDAError,
+  DeviceLostError,
+  ExecutionProviderError,
+  ModelSignatureError,
+} from '../core/errors.ts';
+import { ortDeviceLost, watchOrtDevice } from './device-loss.ts';
 import { type Ep, type EpRequest, planEps } from './ep.ts';
 import { fromHalf, toHalf } from './fp16.ts';
+import { type GcNudge, gpuGcNudge } from './gc-nudge.ts';
 import { loadOrt, type OrtModule } from './runtime.ts';
 import type { DType, TensorData, ValueSpec } from './types.ts';
 
@@ -105,6 +112,8 @@ export class OrtSession implements SessionLike {
     readonly ep: Ep,
     readonly fallbackReason: string | undefined,
     private readonly opts: CreateOptions,
+    /** WebGPU in Deno: collects the bind groups ORT dropped (gc-nudge.ts, docs/SEGFAULT.md). */
+    private readonly gcNudge?: GcNudge,
   ) {
     this.inputs = specs(inner.inputMetadata);
     this.outputs = specs(inner.outputMetadata);
@@ -131,8 +140,10 @@ export class OrtSession implements SessionLike {
         reason = `creating the WebGPU session failed: ${msg}`;
         continue;
       }
+      if (ep === 'webgpu') watchOrtDevice(ort);
       try {
-        return new OrtSession(ort, inner, ep, ep === 'wasm' ? reason : undefined, opts);
+        const nudge = ep === 'webgpu' ? await gpuGcNudge() : undefined;
+        return new OrtSession(ort, inner, ep, ep === 'wasm' ? reason : undefined, opts, nudge);
       } catch (e) {
         await inner.release();
         throw e; // a bad graph is the model's fault, not the provider's: no fallback
@@ -169,9 +180,12 @@ export class OrtSession implements SessionLike {
         ? this.inner.run(ortFeeds, options.fetches)
         : this.inner.run(ortFeeds))) as Record<string, OrtTensor>;
     } catch (e) {
+      const lost = this.ep === 'webgpu' ? ortDeviceLost() : undefined;
+      if (lost) throw new DeviceLostError(`${this.opts.name}: the GPU device was lost (${lost}).`);
       throw new AutoGenDAError(`${this.opts.name} failed to run on ${this.ep}: ${(e as Error).message ?? e}`);
     } finally {
       this.active--;
+      this.gcNudge?.afterRun();
     }
     const out: Outputs = {};
     for (const [name, t] of Object.entries(res)) {
