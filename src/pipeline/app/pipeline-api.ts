@@ -19,6 +19,7 @@ import {
 } from './contract.ts';
 import { DATASET_PREFIX, deleteDataset, importInput, listDatasets } from './datasets.ts';
 import { demoZip } from './demo.ts';
+import { holdLifeline } from './lifeline.ts';
 import { runInBrowser } from './run.ts';
 
 export function createPipelineApi() {
@@ -46,6 +47,8 @@ export function createPipelineApi() {
   }
 
   return {
+    /** The page learns of this worker's death through a lock it holds (lifeline.ts). */
+    holdLifeline,
     /** Tests use a fresh database per page. */
     useStore(name: string): void {
       storeName = name;

@@ -41,5 +41,7 @@ export const runPhase = signal<RunPhase>({ kind: 'idle' });
 export const runProgress = signal<RunProgress>({});
 /** A model file a run is fetching again (it left the cache), while it downloads. */
 export const runDownload = signal<DownloadProgress | undefined>(undefined);
+/** One line per automatic restart of the current run (its worker died), for the progress area. */
+export const runRestarts = signal<string[]>([]);
 /** The latest finished run (kept when a new run starts, until that one finishes). */
 export const runResult = signal<RunSummary | undefined>(undefined);

@@ -15,6 +15,7 @@ import {
   runDownload,
   runPhase,
   runProgress,
+  runRestarts,
   runResult,
   settings,
 } from '../app/state.ts';
@@ -87,6 +88,15 @@ export function RunSection() {
         </button>
       </div>
       {phase.kind !== 'idle' && <ProgressBars progress={runProgress.value} live={running} />}
+      {phase.kind !== 'idle' && runRestarts.value.length > 0 && (
+        <ul class="run-restarts" aria-live="polite" data-testid="run-restarts">
+          {runRestarts.value.map((note) => (
+            <li class="notice notice-warn" key={note}>
+              {note}
+            </li>
+          ))}
+        </ul>
+      )}
       {running && runDownload.value && (
         <p class="muted" data-testid="run-download">
           Fetching {runDownload.value.file} again (it left the model cache):{' '}
