@@ -1,14 +1,17 @@
 /**
  * A finished run → its exports: the augmented dataset (training images + candidates, metadata.jsonl),
  * policy.json and the report (first method, first seed), metrics.json (every run, the cache tally)
- * and the one-file ONNX classifier (backbone graph + that run's trained head).
+ * and the one-file ONNX classifier (backbone graph + that run's trained head). Image bytes stay in the
+ * store until a writer reads them (export/write.ts).
  */
 
+import { BadDatasetError } from '../core/errors.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { type ExportFile, type ExportImage, exportFiles, type ImageExt } from './export/dataset.ts';
 import { exportClassifier } from './export/onnx-classifier.ts';
-import type { RunReport } from './export/report.ts';
+import type { RunReport, RunRestart } from './export/report.ts';
+import { candidatePng } from './items.ts';
 import { IMAGE_PREFIX, type PipelineResult } from './run.ts';
 import type { PipelineSettings } from './settings.ts';
 import type { PipelineStages } from './stages.ts';
@@ -30,12 +33,20 @@ export async function buildExports(
   st: PipelineStages,
   store: Store<Collection>,
   s: PipelineSettings,
+  /** Crashes the run survived by restarting (the CLI's supervisor): recorded in the report and metrics. */
+  extra: { restarts?: RunRestart[] } = {},
 ): Promise<RunExports> {
   const images: ExportImage[] = [];
   for (const n of [...r.split.train, ...r.split.valid].sort((a, b) => a - b)) {
     const img = r.imported.images[n];
-    const data = await store.data('images', `${IMAGE_PREFIX}/${img.hash}`);
-    if (!data) continue;
+    const key = `${IMAGE_PREFIX}/${img.hash}`;
+    if (!(await store.has('images', key))) continue;
+    // read when written, one file at a time: an export never holds every image
+    const data = async () => {
+      const bytes = await store.data('images', key);
+      if (!bytes) throw new BadDatasetError(img.path, 'is missing from the store');
+      return bytes;
+    };
     const caption = r.captions.get(n);
     images.push({
       id: img.hash,
@@ -53,7 +64,7 @@ export async function buildExports(
       id: c.key.slice(c.key.indexOf('/') + 1),
       class: parent.className,
       source: c.job.source,
-      data: c.png,
+      data: () => candidatePng(store, c.key),
       ext: 'png',
       name: `${basename(parent.path).replace(/\.[^.]*$/, '')}-${c.job.source}-${c.job.j}`,
       prompt: c.job.prompt,
@@ -85,6 +96,7 @@ export async function buildExports(
     generated: r.tally.candidates?.computed ?? 0,
     notes: [...r.notes],
     ...(st.modelChecks && { modelChecks: st.modelChecks }),
+    ...(extra.restarts?.length && { restarts: extra.restarts }),
   };
   const files = exportFiles({
     images,
@@ -132,6 +144,7 @@ export async function buildExports(
     modelCalls: r.modelCalls,
     generated: r.tally.candidates?.computed ?? 0,
     modelChecks: st.modelChecks ?? null,
+    restarts: extra.restarts ?? [],
     settings: s,
   };
   return { files, metrics, classifier };

@@ -37,6 +37,23 @@ export interface RunReport {
   notes?: string[];
   /** Per task, the model's last `models check` (null: never checked on this machine). */
   modelChecks?: Record<string, ModelCheckSummary | null>;
+  /** Crashes of the run's worker that the run survived by restarting it (none: absent). */
+  restarts?: RunRestart[];
+}
+
+/** One crash a supervised run restarted after: the signal, the stage it was in, when, items kept then. */
+export interface RunRestart {
+  signal: string;
+  stage: string;
+  /** ISO 8601 time of the crash. */
+  at: string;
+  /** Items in the store when it crashed: what the restarted worker did not have to redo. */
+  kept: number;
+}
+
+/** 'SIGKILL in candidates (41 items kept); SIGSEGV in caption (12 items kept)' */
+export function formatRestarts(restarts: readonly RunRestart[]): string {
+  return restarts.map((r) => `${r.signal} in ${r.stage} (${r.kept} items kept)`).join('; ');
 }
 
 /** 'captioner vit-gpt2 passed; img2img sd-turbo FAILED (vae-psnr); …' */
@@ -92,6 +109,9 @@ export function reportMarkdown(r: RunReport): string {
     );
   if (r.modelChecks) out.push(`- models check: ${mdText(formatModelChecks(r.modelChecks))}`);
   for (const n of r.notes ?? []) out.push(`- note: ${mdText(n)}`);
+  // signal and stage names are ours (no markdown in them)
+  if (r.restarts?.length)
+    out.push(`- restarts after a crash: ${r.restarts.length} (${formatRestarts(r.restarts)})`);
   out.push(
     '',
     `Top-1 accuracy ${pct(r.metrics.top1)}, mean per-class accuracy ${pct(r.metrics.meanClassAcc)} on ${r.metrics.testCount} test images.`,
