@@ -15,6 +15,10 @@ export const BENCHES: Readonly<Record<string, { file: string; what: string }>> =
     file: 'feature-batch.ts',
     what: 'backbone features one call per image vs per batch (--images N)',
   },
+  batch: {
+    file: 'model-batch.ts',
+    what: 'captions and img2img one call per image vs per batch of 2, 4, 8 (--images N)',
+  },
   alpha: { file: 'alpha-defaults.ts', what: 'α optimiser settings on imbalanced Fashion-MNIST (--quick)' },
 });
 

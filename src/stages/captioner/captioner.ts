@@ -8,8 +8,10 @@ import { ConfigError } from '../../core/errors.ts';
 import type { ProgressFn } from '../../core/progress.ts';
 import type { CaptionerSettings } from '../../models/manifest.ts';
 import type { TextTokenizer } from '../../models/tokenizer.ts';
+import type { TensorData } from '../../ort/types.ts';
 import { outputSize, preprocess } from '../image/preprocess.ts';
 import type { RgbImage } from '../image/resample.ts';
+import { greedyRows } from './greedy-batch.ts';
 import { type CaptionSessions, EncoderDecoderModel, VisionEmbedDecoderModel } from './layouts.ts';
 import { captionPrompt } from './prompt.ts';
 import { beamSearch, greedy } from './search.ts';
@@ -22,6 +24,12 @@ export interface CaptionOptions {
   /** Replaces the forced "a photo of a <y> which" ('' = a free caption, as the models check uses). */
   prefix?: string;
   signal?: AbortSignal;
+}
+
+/** One image's preprocessed pixels and its encoder states, made by a batched encoder pass. */
+export interface Preprocessed {
+  pixels: Float32Array;
+  encoded: TensorData<'float32'>;
 }
 
 export interface CaptionResult {
@@ -53,17 +61,23 @@ export class Captioner {
     }
   }
 
-  async caption(image: RgbImage, className: string, o: CaptionOptions = {}): Promise<CaptionResult> {
+  /** `pre`: this image's pixels and encoder states from a batched encoder pass (captionBatch). */
+  async caption(
+    image: RgbImage,
+    className: string,
+    o: CaptionOptions = {},
+    pre?: Preprocessed,
+  ): Promise<CaptionResult> {
     const s = this.settings;
     const prefix = o.prefix ?? captionPrefix(className);
-    const chw = preprocess(image, s.preprocess);
+    const chw = pre?.pixels ?? preprocess(image, s.preprocess);
     const [h, w] = outputSize(s.preprocess, image);
     const pixels = { type: 'float32' as const, data: chw, dims: [1, 3, h, w] };
     const prompt = captionPrompt(this.tokenizer, s, prefix);
     const prefixTokens = prompt.prefixTokens;
     const model =
       s.layout === 'encoder-decoder'
-        ? new EncoderDecoderModel(this.sessions, pixels, prompt.ids(0))
+        ? new EncoderDecoderModel(this.sessions, pixels, prompt.ids(0), pre?.encoded)
         : new VisionEmbedDecoderModel(
             this.sessions,
             pixels,
@@ -90,6 +104,112 @@ export class Captioner {
         finishedByEos: r.finishedByEos,
         pastLengths: model.pastLengths,
       };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  /**
+   * Captions of several images, in order, each the same as caption() of it alone. The encoder–decoder
+   * layout runs its image encoder once for all images of one size, and greedy-decodes the images that
+   * share a prompt (the same class) together, one decoder call per token for all of them; images with
+   * other prompts decode apart (prompts differ in length and the merged decoder takes no attention
+   * mask, so they cannot share rows). Beam search and the vision–embed–decoder layout caption one image
+   * at a time.
+   */
+  async captionBatch(
+    items: readonly { image: RgbImage; className: string }[],
+    o: CaptionOptions = {},
+  ): Promise<CaptionResult[]> {
+    const s = this.settings;
+    const out: CaptionResult[] = new Array(items.length);
+    if (s.layout !== 'encoder-decoder' || items.length < 2) {
+      for (const [i, it] of items.entries()) out[i] = await this.caption(it.image, it.className, o);
+      return out;
+    }
+    const bySize = new Map<string, number[]>();
+    items.forEach((it, i) => {
+      const k = outputSize(s.preprocess, it.image).join('x');
+      bySize.set(k, [...(bySize.get(k) ?? []), i]);
+    });
+    for (const idx of bySize.values()) {
+      const [h, w] = outputSize(s.preprocess, items[idx[0]].image);
+      const px = idx.map((i) => preprocess(items[i].image, s.preprocess));
+      const data = new Float32Array(idx.length * 3 * h * w);
+      px.forEach((p, b) => {
+        data.set(p, b * p.length);
+      });
+      const res = await this.sessions.encoder!.run(
+        { pixel_values: { type: 'float32', data, dims: [idx.length, 3, h, w] } },
+        { fetches: ['last_hidden_state'], signal: o.signal },
+      );
+      const enc = res.last_hidden_state as TensorData<'float32'>;
+      const row = enc.data.length / idx.length;
+      const rowsOf = (bs: number[]): TensorData<'float32'> => {
+        const d = new Float32Array(bs.length * row);
+        bs.forEach((b, r) => {
+          d.set(enc.data.subarray(b * row, (b + 1) * row), r * row);
+        });
+        return { type: 'float32', data: d, dims: [bs.length, ...enc.dims.slice(1)] };
+      };
+      // rows of this encoder batch (b) grouped by prompt
+      const byPrefix = new Map<string, number[]>();
+      idx.forEach((i, b) => {
+        const prefix = o.prefix ?? captionPrefix(items[i].className);
+        byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), b]);
+      });
+      for (const [prefix, bs] of byPrefix) {
+        if (bs.length > 1 && (o.numBeams ?? 1) === 1) {
+          const rs = await this.decodeRows(prefix, rowsOf(bs), [1, 3, h, w], o);
+          bs.forEach((b, r) => {
+            out[idx[b]] = rs[r];
+          });
+        } else {
+          for (const b of bs) {
+            const it = items[idx[b]];
+            out[idx[b]] = await this.caption(it.image, it.className, o, {
+              pixels: px[b],
+              encoded: rowsOf([b]),
+            });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Greedy captions of the rows of `encoded` (images sharing `prefix`), one decoder call per token. */
+  private async decodeRows(
+    prefix: string,
+    encoded: TensorData<'float32'>,
+    pixelDims: number[],
+    o: CaptionOptions,
+  ): Promise<CaptionResult[]> {
+    const s = this.settings;
+    const prompt = captionPrompt(this.tokenizer, s, prefix);
+    const prefixTokens = prompt.prefixTokens;
+    // the pixels are not needed: the encoder states are given
+    const pixels = { type: 'float32' as const, data: new Float32Array(0), dims: pixelDims };
+    const model = new EncoderDecoderModel(this.sessions, pixels, prompt.ids(0), encoded);
+    try {
+      const rs = await greedyRows(model, encoded.dims[0], {
+        maxNewTokens: o.maxNewTokens ?? s.maxNewTokens,
+        eos: s.eos,
+        signal: o.signal,
+      });
+      return rs.map((r) => {
+        const words = r.tokens.filter((t) => !s.eos.includes(t));
+        let text = this.tokenizer.decode([...prefixTokens, ...words]).trim();
+        if (!text.startsWith(prefix)) text = `${prefix} ${this.tokenizer.decode(words).trim()}`.trim();
+        return {
+          text,
+          prefix,
+          prefixTokens,
+          generated: r.tokens,
+          finishedByEos: r.finishedByEos,
+          pastLengths: model.pastLengths.slice(0, r.tokens.length),
+        };
+      });
     } finally {
       model.dispose();
     }

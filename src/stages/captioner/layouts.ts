@@ -68,20 +68,37 @@ export class EncoderDecoderModel extends CachedDecoder {
     s: CaptionSessions,
     private readonly pixels: TensorData<'float32'>,
     private readonly promptIds: number[],
+    /** This image's encoder states when a batched encoder pass already made them ([1, S, D]). */
+    encoded?: TensorData<'float32'>,
   ) {
     super(s);
     if (!s.encoder) throw new Error('encoder-decoder captioner needs an encoder session');
+    this.enc = encoded;
   }
 
   async start(): Promise<Float32Array> {
-    const out = await this.s.encoder!.run({ pixel_values: this.pixels }, { fetches: ['last_hidden_state'] });
-    this.enc = out.last_hidden_state as TensorData<'float32'>;
+    if (!this.enc) {
+      const out = await this.s.encoder!.run(
+        { pixel_values: this.pixels },
+        { fetches: ['last_hidden_state'] },
+      );
+      this.enc = out.last_hidden_state as TensorData<'float32'>;
+    }
     return (await this.run([this.promptIds]))[0];
   }
 
   async step(tokens: number[], parents: number[]): Promise<Float32Array[]> {
     await this.kv.reorder(parents);
     return this.run(tokens.map((t) => [t]));
+  }
+
+  /**
+   * The prompt as `n` rows, one per image of a batch: `encoded` (the constructor's) holds n rows of
+   * encoder states. Logits of the last position, per row.
+   */
+  startRows(n: number): Promise<Float32Array[]> {
+    if (this.enc?.dims[0] !== n) throw new Error(`startRows(${n}) needs ${n} rows of encoder states`);
+    return this.run(Array.from({ length: n }, () => this.promptIds));
   }
 
   private run(rows: number[][]): Promise<Float32Array[]> {
