@@ -5,14 +5,17 @@
 
 import { BadDatasetError } from '../core/errors.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
+import type { Collection } from '../storage/schema.ts';
+import type { Store } from '../storage/store.ts';
 import { checkCancelled } from './cancel.ts';
 import type { ImageDecoder } from './import/decoder.ts';
 import { readHeader } from './import/header.ts';
 import { itemKey } from './keys.ts';
 import { bytesF32, f32Bytes, keep, lookup, type MemoContext, memo } from './memo.ts';
+import { type BatchOptions, memoBatch } from './memo-batch.ts';
 import { encodePng } from './png.ts';
 import type { CandidateJob } from './prompts.ts';
-import type { PipelineStages } from './stages.ts';
+import type { CaptionRequest, GenerateRequest, PipelineStages } from './stages.ts';
 
 export interface GenerationSettings {
   strength: number;
@@ -26,6 +29,14 @@ export async function decodeImage(decoder: ImageDecoder, bytes: Uint8Array, what
   return decoder.decode(bytes, h);
 }
 
+const captionKey = (st: PipelineStages, hash: string, className: string) =>
+  itemKey('caption', {
+    model: st.ids.captioner,
+    image: hash,
+    class: className,
+    options: st.captionOptions ?? null,
+  });
+
 export async function captionItem(
   ctx: MemoContext,
   st: PipelineStages,
@@ -33,16 +44,51 @@ export async function captionItem(
   className: string,
   image: () => Promise<RgbImage>,
 ): Promise<string> {
-  const key = await itemKey('caption', {
-    model: st.ids.captioner,
-    image: hash,
-    class: className,
-    options: st.captionOptions ?? null,
-  });
-  const it = await memo(ctx, 'caption', 'captions', key, async () => ({
-    meta: { caption: await st.caption(await image(), className), source: st.ids.captioner },
-  }));
-  return String(it.meta.caption);
+  return (await captionItems(ctx, st, [{ hash, className, image }], { batch: 1 }))[0];
+}
+
+export interface CaptionJob {
+  hash: string;
+  className: string;
+  image: () => Promise<RgbImage>;
+}
+
+/**
+ * Captions of many images, in order: stored ones are read, the rest go to the captioner `batch` at a
+ * time (captionBatch where the stages have it) and are stored as each batch finishes.
+ */
+export async function captionItems(
+  ctx: MemoContext,
+  st: PipelineStages,
+  jobs: readonly CaptionJob[],
+  o: BatchOptions,
+): Promise<string[]> {
+  const got = await memoBatch(
+    ctx,
+    'caption',
+    'captions',
+    jobs,
+    {
+      key: (j) => captionKey(st, j.hash, j.className),
+      compute: async (js) => {
+        const items: CaptionRequest[] = [];
+        for (const j of js) items.push({ image: await j.image(), className: j.className });
+        const texts = st.captionBatch
+          ? await st.captionBatch(items)
+          : await sequential(items, (it) => st.caption(it.image, it.className));
+        return texts.map((caption) => ({ meta: { caption, source: st.ids.captioner } }));
+      },
+    },
+    o,
+  );
+  return got.map((g) => String(g.item.meta.caption));
+}
+
+/** One call per item, in order: the fallback for stages without a batched form. */
+async function sequential<T, R>(xs: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const x of xs) out.push(await f(x));
+  return out;
 }
 
 export async function classEmbedding(
@@ -58,11 +104,36 @@ export async function classEmbedding(
   return bytesF32(it.data ?? new Uint8Array());
 }
 
+/** A stored candidate: its PNG stays in the store (candidatePng), so a run never holds them all. */
 export interface Candidate {
   key: string;
   job: CandidateJob;
-  png: Uint8Array;
 }
+
+/** A candidate's PNG bytes, read from the store. */
+export async function candidatePng(store: Store<Collection>, key: string): Promise<Uint8Array> {
+  const png = await store.data('candidates', key);
+  if (!png) throw new BadDatasetError(`candidate ${key}`, 'is missing from the store');
+  return png;
+}
+
+export interface CandidateItemJob {
+  job: CandidateJob;
+  parentHash: string;
+  className: string;
+  image: () => Promise<RgbImage>;
+}
+
+const candidateKey = (st: PipelineStages, c: CandidateItemJob, g: GenerationSettings) =>
+  itemKey('candidate', {
+    model: st.ids.img2img,
+    image: c.parentHash,
+    prompt: c.job.prompt,
+    seed: c.job.seed,
+    strength: g.strength,
+    steps: g.steps,
+    guidance: g.guidance,
+  });
 
 export async function candidateItem(
   ctx: MemoContext,
@@ -73,30 +144,58 @@ export async function candidateItem(
   g: GenerationSettings,
   image: () => Promise<RgbImage>,
 ): Promise<Candidate> {
-  const key = await itemKey('candidate', {
-    model: st.ids.img2img,
-    image: parentHash,
-    prompt: job.prompt,
-    seed: job.seed,
-    strength: g.strength,
-    steps: g.steps,
-    guidance: g.guidance,
-  });
-  const it = await memo(ctx, 'candidates', 'candidates', key, async () => {
-    const out = await st.generate(await image(), { prompt: job.prompt, seed: job.seed, ...g });
-    const meta = {
-      source: job.source,
-      class: className,
-      prompt: job.prompt,
-      seed: job.seed,
-      strength: g.strength,
-      steps: g.steps,
-      guidance: g.guidance,
-      parent: parentHash,
-    };
-    return { meta, data: encodePng(out) };
-  });
-  return { key, job, png: it.data ?? new Uint8Array() };
+  return (await candidateItems(ctx, st, [{ job, parentHash, className, image }], g, { batch: 1 }))[0];
+}
+
+/**
+ * Candidates of many jobs, in order: stored ones are read, the rest go through img2img `batch` at a
+ * time (generateBatch where the stages have it; each keeps its own prompt and seed, so its image is
+ * the one it gets alone) and are stored as each batch finishes.
+ */
+export async function candidateItems(
+  ctx: MemoContext,
+  st: PipelineStages,
+  jobs: readonly CandidateItemJob[],
+  g: GenerationSettings,
+  o: BatchOptions,
+): Promise<Candidate[]> {
+  const settings = { strength: g.strength, steps: g.steps, guidance: g.guidance };
+  const got = await memoBatch(
+    ctx,
+    'candidates',
+    'candidates',
+    jobs,
+    {
+      key: (c) => candidateKey(st, c, settings),
+      compute: async (cs) => {
+        const items: { image: RgbImage; request: GenerateRequest }[] = [];
+        for (const c of cs) {
+          items.push({
+            image: await c.image(),
+            request: { prompt: c.job.prompt, seed: c.job.seed, ...settings },
+          });
+        }
+        const images = st.generateBatch
+          ? await st.generateBatch(items)
+          : await sequential(items, (it) => st.generate(it.image, it.request));
+        return images.map((out, b) => {
+          const { job, className, parentHash } = cs[b];
+          const meta = {
+            source: job.source,
+            class: className,
+            prompt: job.prompt,
+            seed: job.seed,
+            ...settings,
+            parent: parentHash,
+          };
+          return { meta, data: encodePng(out) };
+        });
+      },
+      slim: (item) => ({ meta: item.meta }),
+    },
+    o,
+  );
+  return got.map((x, i) => ({ key: x.key, job: jobs[i].job }));
 }
 
 /** A feature's key: the backbone and the image's identity (content hash or candidate key). */
@@ -116,42 +215,71 @@ export async function featureItems(
   ctx: MemoContext,
   st: PipelineStages,
   jobs: readonly FeatureJob[],
-  o: { batch?: number; signal?: AbortSignal; onItem?: (done: number) => void } = {},
+  o: FeatureOptions = {},
 ): Promise<{ key: string; f: Float32Array }[]> {
+  const fs: Float32Array[] = new Array(jobs.length);
+  const keys = await featureStream(
+    ctx,
+    st,
+    jobs,
+    (i, f) => {
+      fs[i] = f;
+    },
+    o,
+  );
+  return keys.map((key, i) => ({ key, f: fs[i] }));
+}
+
+export interface FeatureOptions {
+  batch?: number;
+  signal?: AbortSignal;
+  onItem?: (done: number) => void;
+}
+
+/**
+ * featureItems without keeping the features: each goes to `use(i, f)` as soon as it is read or
+ * computed (not necessarily in order), so a run holds only the batch at hand. Returns the keys.
+ */
+export async function featureStream(
+  ctx: MemoContext,
+  st: PipelineStages,
+  jobs: readonly FeatureJob[],
+  use: (i: number, f: Float32Array) => void,
+  o: FeatureOptions = {},
+): Promise<string[]> {
   const batch = Math.max(1, o.batch ?? 8);
-  const out: { key: string; f: Float32Array }[] = new Array(jobs.length);
+  const keys: string[] = new Array(jobs.length);
   let done = 0;
-  let pending: { i: number; key: string }[] = [];
+  let pending: number[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
     checkCancelled(o.signal);
     const images: RgbImage[] = [];
-    for (const p of pending) images.push(await jobs[p.i].image());
+    for (const i of pending) images.push(await jobs[i].image());
     const all = await st.features(images);
     const D = st.featureDim;
-    for (let b = 0; b < pending.length; b++) {
-      const { i, key } = pending[b];
+    for (const [b, i] of pending.entries()) {
       const f = all.slice(b * D, (b + 1) * D);
-      await keep(ctx, 'features', 'features', key, {
+      await keep(ctx, 'features', 'features', keys[i], {
         meta: { image: jobs[i].id, dim: D },
         data: f32Bytes(f),
       });
-      out[i] = { key, f };
+      use(i, f);
       o.onItem?.(++done);
     }
     pending = [];
   };
   for (let i = 0; i < jobs.length; i++) {
-    const key = await featureKey(st, jobs[i].id);
-    const hit = await lookup(ctx, 'features', 'features', key);
+    keys[i] = await featureKey(st, jobs[i].id);
+    const hit = await lookup(ctx, 'features', 'features', keys[i]);
     if (hit) {
-      out[i] = { key, f: bytesF32(hit.data ?? new Uint8Array()) };
+      use(i, bytesF32(hit.data ?? new Uint8Array()));
       o.onItem?.(++done);
     } else {
-      pending.push({ i, key });
+      pending.push(i);
       if (pending.length === batch) await flush();
     }
   }
   await flush();
-  return out;
+  return keys;
 }

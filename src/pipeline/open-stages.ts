@@ -97,6 +97,8 @@ export async function openStages(
       }),
     ) as Record<Task, ModelCheckSummary | null>,
     caption: async (img, cls) => (await (await cap.get()).stage.caption(img, cls, captionOptions)).text,
+    captionBatch: async (items) =>
+      (await (await cap.get()).stage.captionBatch(items, captionOptions)).map((r) => r.text),
     embed: async (names) => {
       const e = (await emb.get()).stage;
       return { vectors: await e.embed(names), dim: e.dim };
@@ -113,6 +115,17 @@ export async function openStages(
           guidance: r.guidance,
         })
       ).image,
+    generateBatch: async (items) => {
+      const r = items[0]?.request;
+      if (!r) return [];
+      const same = items.every(
+        ({ request: q }) => q.strength === r.strength && q.steps === r.steps && q.guidance === r.guidance,
+      );
+      if (!same) throw new ConfigError('img2img: one batch must share strength, steps and guidance');
+      const jobs = items.map(({ image, request: q }) => ({ image, prompt: q.prompt, seed: q.seed }));
+      const shared = { strength: r.strength, steps: r.steps, guidance: r.guidance };
+      return (await (await gen.get()).stage.generateBatch(jobs, shared)).images;
+    },
     release: (task) => released[task].close(),
     features: (imgs) => bb.stage.features(imgs),
     featureDim: bb.stage.dim,

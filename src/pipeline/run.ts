@@ -3,7 +3,8 @@
  * neighbours → candidates → features → bank → search / final train / evaluate → export. Every item
  * is cached in the Store under its content + settings key (items.ts), so a re-run — or a run after a
  * crash — computes only what is missing; the tally counts computed vs cached items per stage.
- * Progress is one stream of StageProgress events. Pixels stay in memory for the run (small datasets).
+ * Progress is one stream of StageProgress events. Pixels, candidates and features are read from the
+ * store when needed, so memory grows only with the feature bank (N × S × K × D floats).
  */
 import { BadDatasetError } from '../core/errors.ts';
 import { topNeighbours } from '../core/neighbours.ts';
@@ -15,22 +16,23 @@ import { type Generation, resolveGeneration } from '../stages/img2img/generation
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import type { FeatureBank } from '../train/bank.ts';
-import { assembleBank } from './bank-build.ts';
-import { checkCancelled } from './cancel.ts';
+import { BankBuilder } from './bank-build.ts';
 import type { ImageDecoder } from './import/decoder.ts';
 import type { DatasetSource } from './import/entry.ts';
 import { type ImportReport, importDataset } from './import/import.ts';
 import { saveImage, saveReport } from './import/save.ts';
 import {
   type Candidate,
-  candidateItem,
-  captionItem,
+  candidateItems,
+  candidatePng,
+  captionItems,
   classEmbedding,
   decodeImage,
   type FeatureJob,
-  featureItems,
+  featureStream,
 } from './items.ts';
 import { itemKey } from './keys.ts';
+import { Lru } from './lru.ts';
 import type { MemoContext } from './memo.ts';
 import { planSplit, type RunSplit } from './plan-split.ts';
 import { planCandidates } from './prompts.ts';
@@ -42,6 +44,8 @@ import { type RunOutcome, trainRuns } from './train-runs.ts';
 
 /** Images are stored once by content hash, whatever dataset they came in. */
 export const IMAGE_PREFIX = 'by-hash';
+/** Decoded images kept at once: a candidate's parent is used K times in a row, then rarely again. */
+const PIXEL_CACHE = 32;
 
 export interface PipelineInput {
   source: DatasetSource;
@@ -53,6 +57,8 @@ export interface PipelineInput {
   gpu: () => Promise<Gpu>;
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
+  /** Decoded images kept at once (default PIXEL_CACHE); the rest are read from the store again. */
+  pixelCache?: number;
 }
 
 export interface PipelineResult {
@@ -118,32 +124,41 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   const classIndex = new Map(classes.map((c, k) => [c, k]));
   const labels = imported.images.map((i) => classIndex.get(i.className) as number);
   const hashes = imported.images.map((i) => i.hash);
-  const pixels = new Map<number, RgbImage>();
-  const image = (n: number) => async () => {
-    let img = pixels.get(n);
-    if (!img) {
-      const bytes = await store.data('images', `${IMAGE_PREFIX}/${hashes[n]}`);
-      if (!bytes) throw new BadDatasetError(imported.images[n].path, 'is missing from the store');
-      img = await decodeImage(p.decoder, bytes, imported.images[n].path);
-      pixels.set(n, img);
-    }
-    return img;
-  };
+  // decoded on demand, the last few kept: memory does not grow with the dataset
+  const pixels = new Lru<number, RgbImage>(p.pixelCache ?? PIXEL_CACHE, async (n) => {
+    const bytes = await store.data('images', `${IMAGE_PREFIX}/${hashes[n]}`);
+    if (!bytes) throw new BadDatasetError(imported.images[n].path, 'is missing from the store');
+    return decodeImage(p.decoder, bytes, imported.images[n].path);
+  });
+  const image = (n: number) => () => pixels.get(n);
 
   progress('split', 0, 1, 'splits');
   const split = planSplit(labels, classes, s.profile, s.seed, s.testFraction);
   progress('split', 1, 1, 'splits');
   const pool = [...split.train, ...split.valid].sort((a, b) => a - b);
 
-  // caption: imported captions replace the captioner
+  // caption: imported captions replace the captioner; the rest go to it s.batchCaption images per call
   const captions = new Map<number, string>();
-  for (let i = 0; i < pool.length; i++) {
-    checkCancelled(signal);
-    const n = pool[i];
+  const toCaption: number[] = [];
+  for (const n of pool) {
     const given = imported.images[n].caption;
-    captions.set(n, given ?? (await captionItem(ctx, st, hashes[n], classes[labels[n]], image(n))));
-    progress('caption', i + 1, pool.length, 'images');
+    if (given === undefined) toCaption.push(n);
+    else captions.set(n, given);
   }
+  progress('caption', captions.size, pool.length, 'images');
+  const captionJobs = toCaption.map((n) => ({
+    hash: hashes[n],
+    className: classes[labels[n]],
+    image: image(n),
+  }));
+  const captioned = await captionItems(ctx, st, captionJobs, {
+    batch: s.batchCaption,
+    signal,
+    onItem: (done) => progress('caption', pool.length - toCaption.length + done, pool.length, 'images'),
+  });
+  toCaption.forEach((n, i) => {
+    captions.set(n, captioned[i]);
+  });
   await st.release?.('captioner');
 
   // neighbours: class-name embeddings → top-m cosine neighbours
@@ -173,36 +188,52 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     return { ...j, prompt: withClassToken(j.prompt, classes[y], tiTokens.get(y)) };
   });
   const gen = generation;
-  const candidates: Candidate[] = [];
-  for (let i = 0; i < jobs.length; i++) {
-    checkCancelled(signal);
-    const j = jobs[i];
-    candidates.push(await candidateItem(ctx, st, j, hashes[j.n], classes[labels[j.n]], gen, image(j.n)));
-    progress('candidates', i + 1, jobs.length, 'images');
-  }
+  // uncached candidates go through img2img s.batchGenerate per call, each with its own prompt and seed
+  const candidateJobs = jobs.map((j) => ({
+    job: j,
+    parentHash: hashes[j.n],
+    className: classes[labels[j.n]],
+    image: image(j.n),
+  }));
+  const candidates: Candidate[] = await candidateItems(ctx, st, candidateJobs, gen, {
+    batch: s.batchGenerate,
+    signal,
+    onItem: (done) => progress('candidates', done, jobs.length, 'images'),
+  });
   await st.release?.('img2img');
 
-  // features: φ of every real image and every candidate, uncached ones a batch per backbone call
+  // features: φ of every real image and every candidate, uncached ones a batch per backbone call, each
+  // written into the bank as it comes (the bank is the one thing a run must hold whole)
+  const sourceNames = [...(s.kLocal > 0 ? ['local'] : []), ...(s.kTransfer > 0 ? ['transfer'] : [])];
+  const counts = new Map(sourceNames.map((name) => [name, new Map<number, number>()]));
+  const slot = candidates.map((c) => {
+    const bySource = counts.get(c.job.source) as Map<number, number>;
+    const j = bySource.get(c.job.n) ?? 0;
+    bySource.set(c.job.n, j + 1);
+    return { s: 1 + sourceNames.indexOf(c.job.source), j };
+  });
+  const builder = new BankBuilder({ classes, labels, split, counts, D: st.featureDim });
   const featureJobs: FeatureJob[] = [
     ...labels.map((_, n) => ({ id: hashes[n], image: image(n) })),
-    ...candidates.map((c) => ({ id: c.key, image: () => decodeImage(p.decoder, c.png, c.key) })),
+    ...candidates.map((c) => ({
+      id: c.key,
+      image: async () => decodeImage(p.decoder, await candidatePng(store, c.key), c.key),
+    })),
   ];
-  const feats = await featureItems(ctx, st, featureJobs, {
-    signal,
-    onItem: (done) => progress('features', done, featureJobs.length, 'images'),
-  });
-  const featureKeys = feats.map((x) => x.key);
-  const real = feats.slice(0, labels.length).map((x) => x.f);
-  const generated = new Map<string, Map<number, Float32Array[]>>();
-  if (s.kLocal > 0) generated.set('local', new Map());
-  if (s.kTransfer > 0) generated.set('transfer', new Map());
-  for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i];
-    const bySource = generated.get(c.job.source) as Map<number, Float32Array[]>;
-    bySource.set(c.job.n, [...(bySource.get(c.job.n) ?? []), feats[labels.length + i].f]);
-  }
-
-  const bank = assembleBank({ classes, labels, split, real, generated, D: st.featureDim });
+  const featureKeys = await featureStream(
+    ctx,
+    st,
+    featureJobs,
+    (i, f) => {
+      if (i < labels.length) builder.real(i, f);
+      else {
+        const { s: source, j } = slot[i - labels.length];
+        builder.candidate(source, candidates[i - labels.length].job.n, j, f);
+      }
+    },
+    { signal, onItem: (done) => progress('features', done, featureJobs.length, 'images') },
+  );
+  const bank = builder.bank;
   const bankKey = await itemKey('bank', {
     features: featureKeys,
     labels,

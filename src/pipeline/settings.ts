@@ -20,8 +20,15 @@ export interface PipelineSettings {
   /** Neighbour classes per class, m (ALGORITHM.md §4). */
   neighbours: number;
   testFraction: number;
+  /** Images per img2img / captioner call; never part of a cache key (a batch gives each image's own output). */
+  batchGenerate: number;
+  batchCaption: number;
   train: TrainConfig;
 }
+
+/** Defaults from bench/RESULTS.md ("Batched generation and captioning"). */
+export const BATCH_GENERATE = 4;
+export const BATCH_CAPTION = 4;
 
 export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSettings {
   const s: PipelineSettings = {
@@ -34,6 +41,9 @@ export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSett
     neighbours: 3,
     testFraction: 0.2,
     ...p,
+    // settings saved before these existed (a resumed app run) have none
+    batchGenerate: p.batchGenerate ?? BATCH_GENERATE,
+    batchCaption: p.batchCaption ?? BATCH_CAPTION,
     train: p.train ?? resolveTrainConfig(),
   };
   parseProfile(s.profile); // throws a ConfigError naming the bad profile
@@ -45,6 +55,8 @@ export function resolveSettings(p: Partial<PipelineSettings> = {}): PipelineSett
   count(s.kTransfer, 'k-transfer', 0);
   if (s.steps !== undefined) count(s.steps, 'steps', 1);
   count(s.neighbours, 'neighbours', 1);
+  count(s.batchGenerate, 'batch-generate', 1);
+  count(s.batchCaption, 'batch-caption', 1);
   if (s.strength !== undefined && !(s.strength >= 0 && s.strength <= 1))
     throw new ConfigError(`strength must be in [0, 1], got ${s.strength}`);
   if (s.guidance !== undefined && !(s.guidance >= 0))

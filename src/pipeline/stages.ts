@@ -15,6 +15,11 @@ export interface GenerateRequest {
   guidance: number;
 }
 
+export interface CaptionRequest {
+  image: RgbImage;
+  className: string;
+}
+
 export interface PipelineStages {
   ids: { captioner: string; embedder: string; img2img: string; backbone: string };
   /** Random-weight fixtures: outputs are a plumbing check, never a result. */
@@ -32,9 +37,16 @@ export interface PipelineStages {
   /** Each task's model's last `models check` (null: never checked). */
   modelChecks?: Record<'captioner' | 'embedder' | 'img2img' | 'backbone', ModelCheckSummary | null>;
   caption(image: RgbImage, className: string): Promise<string>;
+  /** Captions of several images, each as caption() of it alone; absent: one caption() per image. */
+  captionBatch?(items: readonly CaptionRequest[]): Promise<string[]>;
   /** One L2-normalised vector per name: [names.length × dim]. */
   embed(names: readonly string[]): Promise<{ vectors: Float32Array; dim: number }>;
   generate(image: RgbImage, r: GenerateRequest): Promise<RgbImage>;
+  /**
+   * Several images in one model batch (same strength, steps and guidance; each its own prompt and
+   * seed), each the same as generate() of it alone; absent: one generate() per image.
+   */
+  generateBatch?(items: readonly { image: RgbImage; request: GenerateRequest }[]): Promise<RgbImage[]>;
   /** φ(x): [images.length × dim]. */
   features(images: readonly RgbImage[]): Promise<Float32Array>;
   featureDim: number;

@@ -9,6 +9,9 @@ import type { Gpu } from '../gpu/device.ts';
 import type { FeatureBank } from './bank.ts';
 import type { PoolName } from './schedule.ts';
 
+/** Floats per staged upload (16 MiB). */
+const UPLOAD_SLICE_FLOATS = 4 * 2 ** 20;
+
 export interface Chunk {
   buffer: GPUBuffer;
   start: number;
@@ -59,7 +62,13 @@ export class BankGpu {
         usage: STORAGE,
         label: `bank.chunk${chunks.length}`,
       });
-      gpu.device.queue.writeBuffer(buffer, 0, view);
+      // In slices, each submitted at once: writeBuffer stages its bytes until the next submit, and
+      // staging a whole bank at once held it twice more in host memory (issue 14's memory figures).
+      for (let at = 0; at < view.length; at += UPLOAD_SLICE_FLOATS) {
+        const part = view.subarray(at, at + UPLOAD_SLICE_FLOATS);
+        gpu.device.queue.writeBuffer(buffer, 4 * at, part);
+        gpu.device.queue.submit([]);
+      }
       chunks.push({ buffer, start, end });
     }
     const labels = gpu.upload(

@@ -107,14 +107,30 @@ describe("autogenda run with the model's own generation settings", () => {
     // 8 images → 2 test + 6 training; 6 × (1 local + 1 transfer) candidates
     expect(report.generated).toBe(12);
     expect(report.generation).toEqual({ steps: 2, guidance: 0, strength: 0.5 });
-    expect(report.modelCalls['img2img.unet']).toEqual({ calls: 12, samples: 12 });
-    expect(report.modelCalls['img2img.vaeEncoder']).toEqual({ calls: 12, samples: 12 });
-    expect(report.modelCalls['img2img.vaeDecoder']).toEqual({ calls: 12, samples: 12 });
-    expect(report.modelCalls['img2img.textEncoder']).toEqual({ calls: 12, samples: 12 });
+    // one UNet sample per candidate (12), never 0 and never 2 (guidance); candidates go 4 to a call
+    const batch = json(join(out, 'metrics.json')).settings.batchGenerate;
+    expect(batch).toBe(4);
+    const calls = Math.ceil(12 / batch);
+    for (const s of ['unet', 'vaeEncoder', 'vaeDecoder', 'textEncoder'])
+      expect(report.modelCalls[`img2img.${s}`], s).toEqual({ calls, samples: 12 });
     expect(report.modelCalls['captioner.decoder'].calls).toBeGreaterThan(0);
     expect(r.out).toMatch(
-      /img2img: strength 0\.5, 2 steps, guidance off; 12 candidates generated; model calls: .*img2img\.unet 12 calls \(12 samples\)/,
+      new RegExp(
+        `img2img: strength 0\\.5, 2 steps, guidance off; 12 candidates generated; model calls: .*img2img\\.unet ${calls} calls \\(12 samples\\)`,
+      ),
     );
+  }, 240_000);
+
+  it('makes the same one UNet sample per candidate one at a time (--batch-generate 1)', async () => {
+    const r = await run(join(root, 'turbo-1'), '--batch-generate', '1');
+    expect(r.code, r.err).toBe(0);
+    const report = json(join(root, 'turbo-1', 'report.json'));
+    expect(report.modelCalls['img2img.unet']).toEqual({ calls: 12, samples: 12 });
+    // the same candidates, byte for byte, whatever the batch
+    const a = candidates(out);
+    const b = candidates(join(root, 'turbo-1'));
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [name, c] of b) expect(c.bytes, name).toBe(a.get(name)!.bytes);
   }, 240_000);
 
   it('reports zero model calls for a fully cached re-run', async () => {

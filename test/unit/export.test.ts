@@ -5,10 +5,15 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { type ExportImage, exportFiles, type MetadataLine } from '../../src/pipeline/export/dataset.ts';
+import {
+  type ExportImage,
+  exportBytes,
+  exportFiles,
+  type MetadataLine,
+} from '../../src/pipeline/export/dataset.ts';
 import { NameSet, safeSegment } from '../../src/pipeline/export/names.ts';
 import { mdText, type RunReport, reportMarkdown } from '../../src/pipeline/export/report.ts';
-import { toZip, writeFolder } from '../../src/pipeline/export/write.ts';
+import { toZip, writeFolder, writeZip } from '../../src/pipeline/export/write.ts';
 
 const bytes = (...v: number[]) => Uint8Array.from(v);
 
@@ -81,8 +86,10 @@ describe('safeSegment / NameSet', () => {
   });
 });
 
+const zipped = await toZip(exportFiles({ images, policy, report }));
+
 describe('exportFiles → zip', () => {
-  const zip = toZip(exportFiles({ images, policy, report }));
+  const zip = zipped;
   const entries = unzipSync(zip);
   const paths = Object.keys(entries);
   const meta = strFromU8(entries['metadata.jsonl'])
@@ -212,7 +219,53 @@ describe('export: refusals and folder output', () => {
       await expect(writeFolder([{ path, data: bytes(), compressed: false }], '/out', fs)).rejects.toThrow(
         /unsafe path/,
       );
-      expect(() => toZip([{ path, data: bytes(), compressed: false }])).toThrow(/unsafe path/);
+      await expect(toZip([{ path, data: bytes(), compressed: false }])).rejects.toThrow(/unsafe path/);
     }
+  });
+});
+
+describe('export: files read from the store one at a time', () => {
+  it('writeZip reads each lazy file only after the previous one went out, and keeps every byte', async () => {
+    let reading = 0;
+    let most = 0;
+    let chunkAfterRead = true;
+    // each image's bytes "come from the store" only when its turn comes
+    const lazy = images.map((img) => ({
+      ...img,
+      data: async () => {
+        reading++;
+        most = Math.max(most, reading);
+        chunkAfterRead = false;
+        return img.data as Uint8Array;
+      },
+    }));
+    const out: Uint8Array[] = [];
+    await writeZip(exportFiles({ images: lazy, policy }), async (c) => {
+      chunkAfterRead = true;
+      reading = 0; // what was read is written: nothing of it needs to stay
+      out.push(c);
+    });
+    expect(most).toBe(1);
+    expect(chunkAfterRead).toBe(true);
+    const entries = unzipSync(new Uint8Array(Buffer.concat(out)));
+    const eager = unzipSync(await toZip(exportFiles({ images, policy })));
+    expect(Object.keys(entries)).toEqual(Object.keys(eager));
+    for (const k of Object.keys(eager)) expect(entries[k]).toEqual(eager[k]);
+  });
+
+  it('writeFolder writes lazy files byte for byte, and a failed read names the file', async () => {
+    const written = new Map<string, Uint8Array>();
+    const fs = {
+      writeFile: async (p: string, d: Uint8Array) => void written.set(p, d),
+      mkdir: async () => {},
+    };
+    const lazy = images.map((img) => ({ ...img, data: async () => img.data as Uint8Array }));
+    await writeFolder(exportFiles({ images: lazy }), '/o', fs);
+    const eager = exportFiles({ images });
+    for (const f of eager) expect(written.get(`/o/${f.path}`)).toEqual(await exportBytes(f.data));
+    const missing = [
+      { path: 'images/x.png', data: () => Promise.reject(new Error('x.png: gone')), compressed: true },
+    ];
+    await expect(writeZip(missing, async () => {})).rejects.toThrow(/x.png: gone/);
   });
 });

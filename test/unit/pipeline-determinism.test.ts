@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureModelsFolder } from '../../src/pipeline/app/fixtures.ts';
 import { jsDecoder } from '../../src/pipeline/import/decode-js.ts';
+import { candidatePng } from '../../src/pipeline/items.ts';
 import { openStages } from '../../src/pipeline/open-stages.ts';
 import { runPipeline } from '../../src/pipeline/run.ts';
 import { resolveSettings } from '../../src/pipeline/settings.ts';
@@ -42,16 +43,19 @@ async function candidates(dir: string, seed: number, advance: boolean) {
       ...resolveSettings({ seed, kLocal: 1, kTransfer: 1, neighbours: 1, steps: 4 }),
       methods: [],
     };
+    const store = await openFsStore(nodeFs(), join(root, dir));
     const r = await runPipeline({
       source: memorySource('pets', DATA),
       decoder: jsDecoder,
-      store: await openFsStore(nodeFs(), join(root, dir)),
+      store,
       stages,
       settings,
       gpu: () => Promise.reject(new Error('no training in this test')),
     });
     expect(r.tally.candidates?.cached ?? 0).toBe(0); // a cold cache: every candidate computed
-    return r.candidates.map((c) => ({ key: c.key, png: Buffer.from(c.png) }));
+    return await Promise.all(
+      r.candidates.map(async (c) => ({ key: c.key, png: Buffer.from(await candidatePng(store, c.key)) })),
+    );
   } finally {
     await stages.dispose();
   }

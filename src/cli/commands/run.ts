@@ -8,23 +8,28 @@ import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { denoFolderSource } from '../../models/folder.ts';
 import type { EpRequest } from '../../ort/ep.ts';
-import { formatModelCalls, formatModelChecks } from '../../pipeline/export/report.ts';
-import { toZip, writeFolder } from '../../pipeline/export/write.ts';
+import { formatModelCalls, formatModelChecks, formatRestarts } from '../../pipeline/export/report.ts';
+import { writeFolder } from '../../pipeline/export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../../pipeline/export-run.ts';
 import { jsDecoder } from '../../pipeline/import/decode-js.ts';
 import { folderSource } from '../../pipeline/import/folder.ts';
 import { denoWalker } from '../../pipeline/import/folder-deno.ts';
 import { openStages } from '../../pipeline/open-stages.ts';
 import { runPipeline } from '../../pipeline/run.ts';
-import { resolveSettings } from '../../pipeline/settings.ts';
+import { BATCH_CAPTION, BATCH_GENERATE, resolveSettings } from '../../pipeline/settings.ts';
 import { formatTally, totalComputed } from '../../pipeline/tally.ts';
 import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti-file.ts';
 import { openFsStore } from '../../storage/fs.ts';
 import { denoFs } from '../../storage/fs-deno.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
+import { defaultEp } from '../default-ep.ts';
 import { progressBar } from '../progress-bar.ts';
+import { RESTARTS_FLAG, restartsFlag } from '../supervise/restart-policy.ts';
+import { superviseRun } from '../supervise/supervisor.ts';
+import { runWorker } from '../supervise/worker.ts';
 import { TRAIN_FLAGS, trainConfigFrom } from '../train-flags.ts';
+import { writeZipFile } from '../zip-file.ts';
 
 const FLAGS = {
   data: { type: 'string', value: 'DIR', help: 'dataset: a folder with one sub-folder of images per class' },
@@ -47,6 +52,16 @@ const FLAGS = {
   strength: { type: 'number', value: 'X', help: "img2img strength in [0, 1] (default: the model's)" },
   steps: { type: 'number', value: 'N', help: "img2img denoising steps (default: the model's)" },
   guidance: { type: 'number', value: 'X', help: "img2img guidance (default: the model's)" },
+  'batch-generate': {
+    type: 'number',
+    value: 'N',
+    help: `images per img2img call (default ${BATCH_GENERATE})`,
+  },
+  'batch-caption': {
+    type: 'number',
+    value: 'N',
+    help: `images per captioner call (default ${BATCH_CAPTION})`,
+  },
   ti: {
     type: 'string',
     value: 'PATH',
@@ -56,8 +71,9 @@ const FLAGS = {
   ep: {
     type: 'string',
     value: 'auto|webgpu|wasm',
-    help: 'ONNX Runtime provider for the models (default auto)',
+    help: 'ONNX Runtime provider for the models (default: webgpu on a hardware adapter, wasm on a software one)',
   },
+  restarts: RESTARTS_FLAG,
   ...TRAIN_FLAGS,
 } as const;
 
@@ -117,7 +133,11 @@ export function makeRun(): Command {
       'training → evaluation → export. Writes into --out: images/ + metadata.jsonl (the augmented dataset),',
       'dataset.zip (the same), policy.json, metrics.json, report.md/json and classifier.onnx. Every item',
       'is cached in --out/.store: re-running the same command continues and recomputes nothing finished.',
-      'Exit codes: 0 done, 1 failed (the message says why), 3 no usable WebGPU, 64 bad command line.',
+      'The work runs in a worker process: if it crashes (a signal such as SIGSEGV, or SIGKILL from the',
+      'out-of-memory killer), one line names the signal, the stage and the items kept, and a new worker',
+      'continues from the store, up to --restarts times in a row without progress (0 = off).',
+      'Exit codes: 0 done, 1 failed (the message says why), 3 no usable WebGPU, 64 bad command line,',
+      '128 + n the worker died by signal n and was not restarted (139 SIGSEGV, 137 SIGKILL; 130 Ctrl+C twice).',
       '',
       'Options:',
       ...formatFlags(FLAGS),
@@ -150,20 +170,28 @@ export function makeRun(): Command {
           ...(flags.strength !== undefined && { strength: flags.strength }),
           ...(flags.steps !== undefined && { steps: flags.steps }),
           ...(flags.guidance !== undefined && { guidance: flags.guidance }),
+          ...(flags['batch-generate'] !== undefined && { batchGenerate: flags['batch-generate'] }),
+          ...(flags['batch-caption'] !== undefined && { batchCaption: flags['batch-caption'] }),
           ...(flags['test-fraction'] !== undefined && { testFraction: flags['test-fraction'] }),
           train: trainConfigFrom(flags),
         }),
       );
       const out = flags.out.replace(/[/\\]+$/, '') || '.';
+      // The work happens in a worker process that a supervisor restarts after a crash (src/cli/supervise).
+      const maxRestarts = restartsFlag(flags.restarts);
+      const worker = runWorker(out);
+      if (!worker) return await superviseRun({ out, maxRestarts, io });
       const modelsDir = flags.models.replace(/[/\\]+$/, '') || '.';
       const embeddings = flags.ti === undefined ? undefined : await readTiFiles(flags.ti);
+      const chosen = flags.ep === undefined ? await defaultEp() : { ep: flags.ep as EpRequest };
+      if (chosen.note) io.err(`note: ${chosen.note}`);
       const stages = await openStages(
         {
           readText: (p) => Deno.readTextFile(`${modelsDir}/${p}`).catch(() => undefined),
           folder: (d) => denoFolderSource(`${modelsDir}/${d}`),
         },
         modelsDir,
-        { ep: (flags.ep ?? 'auto') as EpRequest, embeddings },
+        { ep: chosen.ep, embeddings },
       );
       if (stages.plumbingOnly) io.err(`*** ${PLUMBING_WARNING} ***`);
       io.err(
@@ -197,6 +225,7 @@ export function makeRun(): Command {
         } else if (Date.now() - firstAt > 1000) Deno.exit(130);
       };
       Deno.addSignalListener('SIGINT', onInt);
+      const bar = io.status ? progressBar(io.status.bind(io)) : undefined;
       try {
         const result = await runPipeline({
           source: await folderSource(flags.data.replace(/[/\\]+$/, ''), denoWalker),
@@ -206,16 +235,20 @@ export function makeRun(): Command {
           settings,
           gpu: acquire,
           signal: ac.signal,
-          onProgress: io.status ? progressBar(io.status.bind(io)) : undefined,
+          onProgress: (p) => {
+            worker.stage(p.stage);
+            bar?.(p);
+          },
         });
         for (const s of result.imported.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
         for (const w of result.split.warnings) io.err(`warning: ${w}`);
         for (const n of result.notes) io.err(`note: ${n}`);
-        const ex = await buildExports(result, stages, store, settings);
+        worker.stage('export');
+        const ex = await buildExports(result, stages, store, settings, { restarts: worker.restarts });
         const enc = new TextEncoder();
         const fs = { writeFile: Deno.writeFile, mkdir: Deno.mkdir };
         await writeFolder(ex.files, out, fs);
-        await Deno.writeFile(`${out}/dataset.zip`, toZip(ex.files));
+        await writeZipFile(`${out}/dataset.zip`, ex.files);
         await Deno.writeFile(`${out}/metrics.json`, enc.encode(`${JSON.stringify(ex.metrics, null, 2)}\n`));
         await Deno.writeFile(`${out}/classifier.onnx`, ex.classifier);
         const best = result.runs[0];
@@ -224,6 +257,8 @@ export function makeRun(): Command {
         );
         io.out(`cache: ${formatTally(result.tally)}`);
         io.out(`computed ${totalComputed(result.tally)} items`);
+        if (worker.restarts.length)
+          io.out(`restarts after a crash: ${worker.restarts.length} (${formatRestarts(worker.restarts)})`);
         const g = result.generation;
         io.out(
           `img2img: strength ${g.strength}, ${g.steps} steps, guidance ${g.guidance > 1 ? g.guidance : 'off'}; ${result.tally.candidates?.computed ?? 0} candidates generated; model calls: ${formatModelCalls(result.modelCalls)}`,

@@ -9,9 +9,11 @@ import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti
 import type { Collection } from '../../storage/schema.ts';
 import type { Store } from '../../storage/store.ts';
 import { resolveTrainConfig } from '../../train/config.ts';
+import { exportBytes } from '../export/dataset.ts';
 import { toZip } from '../export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../export-run.ts';
 import type { ImageDecoder } from '../import/decoder.ts';
+import { candidatePng } from '../items.ts';
 import { openStages } from '../open-stages.ts';
 import { IMAGE_PREFIX, type PipelineResult, runPipeline } from '../run.ts';
 import { resolveSettings } from '../settings.ts';
@@ -62,9 +64,15 @@ async function buildGallery(
       originals.push({
         caption: r.captions.get(n) ?? '',
         bytes: bytes ?? new Uint8Array(),
-        candidates: r.candidates
-          .filter((c) => c.job.n === n)
-          .map((c) => ({ source: c.job.source, prompt: c.job.prompt, png: c.png })),
+        candidates: await Promise.all(
+          r.candidates
+            .filter((c) => c.job.n === n)
+            .map(async (c) => ({
+              source: c.job.source,
+              prompt: c.job.prompt,
+              png: await candidatePng(store, c.key),
+            })),
+        ),
       });
     }
     const size = originals.reduce(
@@ -141,12 +149,14 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       { path: 'metrics.json', data: metricsJson, compressed: false },
     ];
     const exports = [
-      { name: `${name}-autogenda.zip`, bytes: toZip(everything), type: 'application/zip' },
+      { name: `${name}-autogenda.zip`, bytes: await toZip(everything), type: 'application/zip' },
       { name: 'classifier.onnx', bytes: ex.classifier, type: 'application/octet-stream' },
       { name: 'metrics.json', bytes: metricsJson, type: 'application/json' },
-      ...ex.files
-        .filter((f) => !f.path.includes('/'))
-        .map((f) => ({ name: f.path, bytes: f.data, type: mime(f.path) })),
+      ...(await Promise.all(
+        ex.files
+          .filter((f) => !f.path.includes('/'))
+          .map(async (f) => ({ name: f.path, bytes: await exportBytes(f.data), type: mime(f.path) })),
+      )),
     ];
     o.onProgress?.({ type: 'stage', stage: 'export', done: 1, total: 1, unit: 'files' });
     const first = result.runs[0];

@@ -9,13 +9,18 @@ import { type RunReport, reportMarkdown } from './report.ts';
 
 export type ImageExt = 'png' | 'jpg' | 'webp';
 
+/** A file's bytes, or how to read them when the file is written (from the store: big exports). */
+export type ExportData = Uint8Array | (() => Promise<Uint8Array>);
+
+export const exportBytes = async (d: ExportData): Promise<Uint8Array> => (typeof d === 'function' ? d() : d);
+
 export interface ExportImage {
   /** Stable id (content hash or cache key); parents refer to it. */
   id: string;
   class: string;
   /** 'real', or the generation source ('local', 'transfer', …) as in the policy's sources. */
   source: string;
-  data: Uint8Array;
+  data: ExportData;
   ext: ImageExt;
   /** Preferred file name (the original for real images); sanitised and made unique. */
   name?: string;
@@ -43,7 +48,7 @@ export interface RunExport {
 
 export interface ExportFile {
   path: string;
-  data: Uint8Array;
+  data: ExportData;
   /** Already compressed (images): store, do not deflate. */
   compressed: boolean;
 }

@@ -1,10 +1,12 @@
 /**
  * Writing an export: one zip (fflate; images stored as they are, text deflated) or a folder through a
  * small file-system interface (Deno, or the browser's File System Access API behind an adapter).
+ * Files are read one at a time (an image's bytes may come from the store only when written) and the
+ * zip goes out in chunks, so an export of any size never sits in memory whole.
  */
-import { type Zippable, zipSync } from 'fflate';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { ConfigError } from '../../core/errors.ts';
-import type { ExportFile } from './dataset.ts';
+import { type ExportFile, exportBytes } from './dataset.ts';
 
 /** Paths come from exportFiles (sanitised); refuse anything else rather than trust callers. */
 function checkPath(path: string): void {
@@ -14,15 +16,51 @@ function checkPath(path: string): void {
   }
 }
 
-export function toZip(files: readonly ExportFile[]): Uint8Array {
-  const tree: Zippable = {};
+/** The zip of `files`, chunk by chunk to `write` (awaited before the next file is read). */
+export async function writeZip(
+  files: readonly ExportFile[],
+  write: (chunk: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const seen = new Set<string>();
   for (const f of files) {
     checkPath(f.path);
-    if (Object.hasOwn(tree, f.path)) throw new ConfigError(`export: '${f.path}' given twice`);
-    // Flat keys with '/' make folders in the archive; level 0 = stored.
-    tree[f.path] = [f.data, { level: f.compressed ? 0 : 6 }];
+    if (seen.has(f.path)) throw new ConfigError(`export: '${f.path}' given twice`);
+    seen.add(f.path);
   }
-  return zipSync(tree);
+  const ready: Uint8Array[] = [];
+  let failed: Error | null = null;
+  // Synchronous entries: each file's output is here before the next one is read.
+  const zip = new Zip((err, chunk) => {
+    if (err) failed = err;
+    else ready.push(chunk);
+  });
+  const drain = async () => {
+    if (failed) throw failed;
+    for (const c of ready.splice(0)) await write(c);
+  };
+  for (const f of files) {
+    const entry: ZipPassThrough | ZipDeflate = f.compressed
+      ? new ZipPassThrough(f.path)
+      : new ZipDeflate(f.path, { level: 6 });
+    zip.add(entry);
+    entry.push(await exportBytes(f.data), true);
+    await drain();
+  }
+  zip.end();
+  await drain();
+}
+
+/** The whole zip in memory: for small exports (the app's download, tests). */
+export async function toZip(files: readonly ExportFile[]): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  await writeZip(files, async (c) => void parts.push(c));
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 export interface ExportFs {
@@ -41,6 +79,6 @@ export async function writeFolder(files: readonly ExportFile[], dir: string, fs:
       await fs.mkdir(parent, { recursive: true });
       made.add(parent);
     }
-    await fs.writeFile(full, f.data);
+    await fs.writeFile(full, await exportBytes(f.data));
   }
 }

@@ -6,6 +6,7 @@
  * guidance), so a fast model is never run with a slow model's settings.
  */
 import type { RunSettings } from '../../pipeline/app/contract.ts';
+import { BATCH_CAPTION, BATCH_GENERATE } from '../../pipeline/settings.ts';
 
 export const DEFAULT_SETTINGS: RunSettings = {
   profile: 'imbalanced:0.1',
@@ -16,6 +17,8 @@ export const DEFAULT_SETTINGS: RunSettings = {
   kTransfer: 2,
   neighbours: 3,
   testFraction: 0.2,
+  batchGenerate: BATCH_GENERATE,
+  batchCaption: BATCH_CAPTION,
   train: { epochs: 50, finalEpochs: 50 },
 };
 

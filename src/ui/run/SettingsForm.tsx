@@ -169,6 +169,28 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
             onInput={(v) => set({ steps: orModel(v) })}
           />
         </Field>
+        <Field
+          label="Images per img2img call"
+          hint="a batch per model call; the same images as one at a time"
+        >
+          <NumberInput
+            name="batch-generate"
+            value={s.batchGenerate}
+            min={1}
+            onInput={(v) => set({ batchGenerate: v })}
+          />
+        </Field>
+        <Field
+          label="Images per captioner call"
+          hint="a batch per model call; the same captions as one at a time"
+        >
+          <NumberInput
+            name="batch-caption"
+            value={s.batchCaption}
+            min={1}
+            onInput={(v) => set({ batchCaption: v })}
+          />
+        </Field>
       </fieldset>
       <fieldset disabled={disabled}>
         <legend>Training</legend>
