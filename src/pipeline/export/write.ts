@@ -4,8 +4,10 @@
  * Files are read one at a time (an image's bytes may come from the store only when written) and the
  * zip goes out in chunks, so an export of any size never sits in memory whole.
  */
+
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { ConfigError } from '../../core/errors.ts';
+import { concat } from '../../models/store.ts';
 import { type ExportFile, exportBytes } from './dataset.ts';
 
 /** Paths come from exportFiles (sanitised); refuse anything else rather than trust callers. */
@@ -54,13 +56,7 @@ export async function writeZip(
 export async function toZip(files: readonly ExportFile[]): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   await writeZip(files, async (c) => void parts.push(c));
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 export interface ExportFs {

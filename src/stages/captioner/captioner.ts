@@ -61,6 +61,19 @@ export class Captioner {
     }
   }
 
+  /** A decoded token list as the caption: the forced prefix, then the words (EOS dropped). */
+  private result(
+    prefix: string,
+    prefixTokens: number[],
+    r: { tokens: number[]; finishedByEos: boolean },
+    pastLengths: number[],
+  ): CaptionResult {
+    const words = r.tokens.filter((t) => !this.settings.eos.includes(t));
+    let text = this.tokenizer.decode([...prefixTokens, ...words]).trim();
+    if (!text.startsWith(prefix)) text = `${prefix} ${this.tokenizer.decode(words).trim()}`.trim();
+    return { text, prefix, prefixTokens, generated: r.tokens, finishedByEos: r.finishedByEos, pastLengths };
+  }
+
   /** `pre`: this image's pixels and encoder states from a batched encoder pass (captionBatch). */
   async caption(
     image: RgbImage,
@@ -93,17 +106,7 @@ export class Captioner {
     };
     try {
       const r = opts.numBeams > 1 ? await beamSearch(model, opts) : await greedy(model, opts);
-      const words = r.tokens.filter((t) => !s.eos.includes(t));
-      let text = this.tokenizer.decode([...prefixTokens, ...words]).trim();
-      if (!text.startsWith(prefix)) text = `${prefix} ${this.tokenizer.decode(words).trim()}`.trim();
-      return {
-        text,
-        prefix,
-        prefixTokens,
-        generated: r.tokens,
-        finishedByEos: r.finishedByEos,
-        pastLengths: model.pastLengths,
-      };
+      return this.result(prefix, prefixTokens, r, model.pastLengths);
     } finally {
       model.dispose();
     }
@@ -197,19 +200,7 @@ export class Captioner {
         eos: s.eos,
         signal: o.signal,
       });
-      return rs.map((r) => {
-        const words = r.tokens.filter((t) => !s.eos.includes(t));
-        let text = this.tokenizer.decode([...prefixTokens, ...words]).trim();
-        if (!text.startsWith(prefix)) text = `${prefix} ${this.tokenizer.decode(words).trim()}`.trim();
-        return {
-          text,
-          prefix,
-          prefixTokens,
-          generated: r.tokens,
-          finishedByEos: r.finishedByEos,
-          pastLengths: model.pastLengths.slice(0, r.tokens.length),
-        };
-      });
+      return rs.map((r) => this.result(prefix, prefixTokens, r, model.pastLengths.slice(0, r.tokens.length)));
     } finally {
       model.dispose();
     }
