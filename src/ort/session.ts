@@ -1,8 +1,8 @@
 /**
  * The one ONNX Runtime session wrapper: provider choice with fallback reason, the graph's real
- * inputs/outputs (binding.ts matches them to a stage's roles), one `run()` in flight at a time (ORT sessions are not re-entrant,
- * and on WebGPU overlapping runs race on the same buffers), fp16 ↔ fp32 at the boundary, outputs
- * that can stay on the GPU, and an explicit dispose.
+ * inputs/outputs (binding.ts matches them to a stage's roles), one `run()` in flight at a time (ORT
+ * sessions are not re-entrant, and on WebGPU overlapping runs race on the same buffers), fp16 ↔ fp32
+ * at the boundary, outputs that can stay on the GPU, and an explicit dispose.
  */
 import type * as Ort from 'onnxruntime-web';
 import {

@@ -187,7 +187,6 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     const y = labels[j.n];
     return { ...j, prompt: withClassToken(j.prompt, classes[y], tiTokens.get(y)) };
   });
-  const gen = generation;
   // uncached candidates go through img2img s.batchGenerate per call, each with its own prompt and seed
   const candidateJobs = jobs.map((j) => ({
     job: j,
@@ -195,7 +194,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     className: classes[labels[j.n]],
     image: image(j.n),
   }));
-  const candidates: Candidate[] = await candidateItems(ctx, st, candidateJobs, gen, {
+  const candidates: Candidate[] = await candidateItems(ctx, st, candidateJobs, generation, {
     batch: s.batchGenerate,
     signal,
     onItem: (done) => progress('candidates', done, jobs.length, 'images'),
