@@ -8,6 +8,7 @@ import { parseProfile } from '../core/profiles.ts';
 import type { Augmenter } from '../stages/augment/augmenter.ts';
 import { VIEW_PIPELINES } from '../stages/augment/pipelines.ts';
 import type { FeatureBank } from '../train/bank.ts';
+import { bankTrainCounts } from '../train/sub-bank.ts';
 import { fashionMnistSetting, type GreySet, type SettingOptions } from './fashion-mnist.ts';
 import { buildImageBank } from './image-bank.ts';
 import type { ProvidedSetting, SettingProvider } from './runner.ts';
@@ -47,13 +48,6 @@ export function fashionMnistProvider(
     });
     return { bank, trainCounts: s.trainCounts };
   };
-}
-
-/** Training images (train ∪ valid) per class of a bank. */
-export function bankTrainCounts(bank: FeatureBank): number[] {
-  const counts = new Array<number>(bank.classes.length).fill(0);
-  for (const n of [...bank.split.train, ...bank.split.valid]) counts[bank.labels[n]]++;
-  return counts;
 }
 
 /** A fixed bank for every setting and seed. */

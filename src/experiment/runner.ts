@@ -9,9 +9,9 @@ import type { StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { FeatureBank } from '../train/bank.ts';
 import type { TrainConfig } from '../train/config.ts';
+import { type MethodDef, parseMethodDef, resolveMethod } from '../train/method-registry.ts';
 import { runMethod } from '../train/run-method.ts';
-import { type MethodDef, parseMethodDef, resolveMethod } from './methods.ts';
-import { selectSources } from './sub-bank.ts';
+import { selectSources } from '../train/sub-bank.ts';
 
 export interface RunRecord {
   setting: string;

@@ -10,8 +10,9 @@ import type { JsonObject, JsonValue } from '../storage/store.ts';
 import type { FeatureBank } from '../train/bank.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DenseParams } from '../train/head-init.ts';
-import { parseMethod } from '../train/methods.ts';
+import { parseMethodDef, resolveMethod } from '../train/method-registry.ts';
 import { runMethod } from '../train/run-method.ts';
+import { bankTrainCounts, selectSources } from '../train/sub-bank.ts';
 import { checkCancelled } from './cancel.ts';
 import { itemKey } from './keys.ts';
 import { bytesF32, type MemoContext, memo } from './memo.ts';
@@ -96,6 +97,14 @@ export async function trainRuns(
   o: TrainRunsOptions,
 ): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
+  // every name is checked against the bank before the first run trains
+  const trainCounts = bankTrainCounts(bank);
+  const resolved = new Map(
+    o.methods.map((name) => [
+      name,
+      resolveMethod(parseMethodDef(name), bank.sources, trainCounts, bank.classes),
+    ]),
+  );
   const total = o.methods.length * o.seeds.length;
   for (const name of o.methods) {
     for (const seed of o.seeds) {
@@ -121,8 +130,10 @@ export async function trainRuns(
         cfg: JSON.parse(JSON.stringify(cfg)) as JsonValue,
       });
       const item = await memo(ctx, 'train', 'runs', key, async () => {
+        const m = resolved.get(name) as ReturnType<typeof resolveMethod>;
+        const sub = selectSources(bank, m.sourceIndex);
         const r = await onLiveDevice(o.gpu, (gpu) =>
-          runMethod(gpu, bank, parseMethod(name, bank.S), cfg, {
+          runMethod(gpu, sub, m.spec, cfg, {
             onProgress: (p) => o.onProgress?.(p.type === 'stage' ? tagged(p) : p),
             signal: o.signal,
           }),

@@ -11,9 +11,12 @@ export type MethodSpec =
   | { kind: 'search'; name: string }
   | { kind: 'fixed'; name: string; probs: number[][] | number[] };
 
-export const METHOD_NAMES = ['autogenda', 'search-free', 'identity'] as const;
-
-/** `autogenda`, `search-free`, `identity`, or a fixed matrix given as JSON (`[p0,p1,…]` or `[[…] per class]`). */
+/**
+ * A method over *every* source of a bank, whatever its sources are named (`autogenda search` reads banks
+ * made elsewhere): `autogenda` searches over all, `search-free` is uniform, `identity` is source 0 only, or a
+ * fixed matrix given as JSON (`[p0,p1,…]` or `[[…] per class]`). Runs with named sources use the registry
+ * (method-registry.ts) instead.
+ */
 export function parseMethod(text: string, S: number): MethodSpec {
   const t = text.trim();
   if (t === 'autogenda') return { kind: 'search', name: 'autogenda' };
@@ -29,7 +32,7 @@ export function parseMethod(text: string, S: number): MethodSpec {
     return { kind: 'fixed', name: 'fixed', probs: probs as number[] };
   }
   throw new ConfigError(
-    `unknown method '${t}': use ${METHOD_NAMES.join(', ')}, or a policy as JSON ([p per source] or [[p per source] per class])`,
+    `unknown method '${t}': use autogenda, search-free, identity, or a policy as JSON ([p per source] or [[p per source] per class])`,
   );
 }
 

@@ -5,16 +5,15 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { RunSettings } from '../../pipeline/app/contract.ts';
-import { METHOD_NAMES } from '../../train/methods.ts';
+import { METHODS } from '../../train/method-registry.ts';
 import { DEFAULT_SETTINGS } from '../app/settings-defaults.ts';
 import { settings } from '../app/state.ts';
 import { type ProfileKind, parseSeeds, profileFields, profileString } from './settings-form.ts';
 
-const METHOD_HINTS: Record<string, string> = {
-  autogenda: 'learned policy per class (the paper)',
-  'search-free': 'real, local and transfer with equal probability',
-  identity: 'real images only (no generated data)',
-};
+/** The registry's methods a run can make the sources of (the conventional-only ones belong to experiments). */
+const METHOD_NAMES = Object.values(METHODS)
+  .filter((m) => m.sources.every((src) => ['identity', 'local', 'transfer'].includes(src)))
+  .map((m) => m.name);
 
 function Field(p: { label: string; hint?: string; children: ComponentChildren }) {
   return (
@@ -239,7 +238,7 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
                   set({ methods: next });
                 }}
               />
-              {m} <span class="field-hint">{METHOD_HINTS[m]}</span>
+              {m} <span class="field-hint">{METHODS[m].about}</span>
             </label>
           ))}
         </fieldset>

@@ -2,7 +2,7 @@
  * A bank restricted to some of its sources, in the given order (a method's sources; identity first).
  * Copies the features: the engine trains over every source of the bank it gets.
  */
-import { type FeatureBank, featureOffset } from '../train/bank.ts';
+import { type FeatureBank, featureOffset } from './bank.ts';
 
 export function selectSources(bank: FeatureBank, sourceIndex: readonly number[]): FeatureBank {
   const { N, K, D } = bank;
@@ -18,4 +18,11 @@ export function selectSources(bank: FeatureBank, sourceIndex: readonly number[])
     });
   }
   return { ...bank, S, sources: sourceIndex.map((s) => bank.sources[s]), features };
+}
+
+/** Training images (train ∪ valid) per class of a bank. */
+export function bankTrainCounts(bank: FeatureBank): number[] {
+  const counts = new Array<number>(bank.classes.length).fill(0);
+  for (const n of [...bank.split.train, ...bank.split.valid]) counts[bank.labels[n]]++;
+  return counts;
 }

@@ -1,12 +1,12 @@
 /**
- * Methods as data (ALGORITHM §10): a method is the sources it draws from and a rule that turns them into a
+ * The one methods registry (ALGORITHM §10), used by `run`, `experiment`, `search` and the app: a method is the sources it draws from and a rule that turns them into a
  * per-class policy — searched (AutoGenDA's bilevel search), fixed, or GIT's minority rule. No method has a
  * code path of its own: resolveMethod maps any of them onto a bank's sources and the engine's MethodSpec.
  * 'identity' (the real image) is always source 0 of a method's bank, as the engine evaluates on it.
  */
 import { describeClass } from '../core/classes.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { MethodSpec } from '../train/methods.ts';
+import type { MethodSpec } from './methods.ts';
 
 export type PolicyRule =
   | { kind: 'search' }
