@@ -8,8 +8,9 @@ say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages: Chromium for browser tests, Mesa's lavapipe (software Vulkan) for WebGPU in Deno,
-# and the Fashion-MNIST data used by real-data tests and benchmarks.
-APT_PACKAGES=(chromium mesa-vulkan-drivers dataset-fashion-mnist)
+# the Fashion-MNIST data used by real-data tests and benchmarks, and Slurm + MUNGE for the cluster tier
+# (a single-node cluster on localhost, scripts/cluster/slurm-local.sh).
+APT_PACKAGES=(chromium mesa-vulkan-drivers dataset-fashion-mnist slurm-wlm munge)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite: typecheck, lint, unit (Node), gpu (Deno WebGPU on lavapipe), gpu-node (Node + Dawn on
-// lavapipe), e2e (Chromium).
+// lavapipe), e2e (Chromium), cluster (a local Slurm cluster).
 // Ends with one summary line `N passed, N failed`. `--tier unit,gpu` runs a subset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +24,9 @@ const tiers = {
   gpu: () => deno(),
   'gpu-node': () => vitest('gpu-node', ['run', '--config', 'vitest.gpu-node.config.ts']),
   e2e: () => vitest('e2e', ['run', '--config', 'vitest.e2e.config.ts']),
+  // A single-node Slurm cluster the tests start and stop (scripts/cluster/slurm-local.sh); skipped with the
+  // reason printed where its daemons cannot start.
+  cluster: () => vitest('cluster', ['run', '--config', 'vitest.cluster.config.ts']),
 };
 
 const pick = process.argv.includes('--tier')

@@ -10,11 +10,13 @@ import { makeFixtures } from './commands/fixtures.ts';
 import { makeModels } from './commands/models.ts';
 import { makeRun } from './commands/run.ts';
 import { makeSearch } from './commands/search.ts';
+import { makeStatus } from './commands/status.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.freeze({
   doctor: makeDoctor(),
   search: makeSearch(),
   run: makeRun(),
+  status: makeStatus(),
   fixtures: makeFixtures(),
   models: makeModels(),
   experiment: makeExperiment(),

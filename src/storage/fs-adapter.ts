@@ -13,4 +13,21 @@ export interface FsAdapter {
   /** File names (not paths) in a directory; [] when it does not exist. */
   list(dir: string): Promise<string[]>;
   mkdirp(dir: string): Promise<void>;
+  /** Last modification time in ms, undefined when absent; optional: only sweeping stale files needs it. */
+  mtime?(path: string): Promise<number | undefined>;
+}
+
+/** Random hex, so names made by processes on different machines of one shared file system never meet. */
+export function uniqueToken(): string {
+  const b = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The temporary name `writeFile` writes before renaming onto `path`: in the same directory (so the rename
+ * is atomic), unique across processes and hosts (pids repeat across machines), ending in `.tmp` (which the
+ * store never reads and `sweepFsStore` removes once stale).
+ */
+export function tempName(path: string): string {
+  return `${path}.${uniqueToken()}.tmp`;
 }

@@ -1,5 +1,5 @@
 /** FsAdapter on Deno's file API (the CLI), reached through globalThis so no Deno types are needed. */
-import type { FsAdapter } from './fs-adapter.ts';
+import { type FsAdapter, tempName } from './fs-adapter.ts';
 
 interface DenoFs {
   readFile(p: string): Promise<Uint8Array>;
@@ -8,8 +8,8 @@ interface DenoFs {
   remove(p: string): Promise<void>;
   mkdir(p: string, o: { recursive: boolean }): Promise<void>;
   readDir(p: string): AsyncIterable<{ name: string; isFile: boolean }>;
+  stat(p: string): Promise<{ mtime: Date | null }>;
   errors: { NotFound: new () => Error };
-  pid: number;
 }
 
 const deno = () => (globalThis as unknown as { Deno: DenoFs }).Deno;
@@ -23,14 +23,17 @@ async function quiet<T>(f: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-let seq = 0;
-
 export const denoFs: FsAdapter = {
   readFile: (p) => quiet(() => deno().readFile(p)),
   async writeFile(p, d) {
-    const tmp = `${p}.${deno().pid}.${seq++}.tmp`;
-    await deno().writeFile(tmp, d);
-    await deno().rename(tmp, p);
+    const tmp = tempName(p);
+    try {
+      await deno().writeFile(tmp, d);
+      await deno().rename(tmp, p);
+    } catch (e) {
+      await quiet(() => deno().remove(tmp)); // e.g. a full disk: leave no half file behind
+      throw e;
+    }
   },
   async remove(p) {
     await quiet(() => deno().remove(p));
@@ -45,5 +48,8 @@ export const denoFs: FsAdapter = {
   },
   async mkdirp(dir) {
     await deno().mkdir(dir, { recursive: true });
+  },
+  async mtime(p) {
+    return (await quiet(() => deno().stat(p)))?.mtime?.getTime();
   },
 };

@@ -1,11 +1,16 @@
 /**
  * The Deno Store: a directory with `schema.json` and one sub-directory per collection; a record is
- * `<name>.json` (`{key, meta, size}`) plus `<name>.bin` for its bytes. The `.bin` is written first
- * and the `.json` last (each atomically), so a record whose `.json` exists is complete; a stray
- * `.bin` from a crash is invisible and overwritten next time.
+ * `<name>.json` (the head: `{key, meta, size, bin}`) plus, when it has bytes, `<name>.<token>.bin`, a file
+ * named afresh by every put. The bytes are written first, then the head is renamed into place, so the
+ * head is the one commit point: a reader sees the old record or the new one, never a mix, and two
+ * processes writing the same key (sharded runs on one shared folder) leave one whole value — the last
+ * head renamed, with the bytes it names. Replaced bytes are removed after the new head is in place; a
+ * reader that loses that race reads the head again. Files of crashed writers (`.tmp`, unreferenced
+ * `.bin`) are never read and `sweepFsStore` removes them once stale. Heads without `bin` (stores
+ * written before) name `<name>.bin`.
  */
 import { ConfigError } from '../core/errors.ts';
-import type { FsAdapter } from './fs-adapter.ts';
+import { type FsAdapter, uniqueToken } from './fs-adapter.ts';
 import { budgetedWrite, UsageTally } from './quota.ts';
 import { migrationsFrom, SCHEMA, type Schema } from './schema.ts';
 import {
@@ -18,10 +23,18 @@ import {
   type StoreOptions,
 } from './store.ts';
 
-interface Head {
+export interface Head {
   key: string;
   meta: JsonObject;
   size: number;
+  /** File name of the bytes in the collection's folder (absent: `<name>.bin`, the older layout). */
+  bin?: string;
+}
+
+/** The bytes file a head names, or undefined when it has none. */
+export function binOf(h: Head): string | undefined {
+  if (h.size === 0) return undefined;
+  return h.bin ?? `${fileNameOf(h.key)}.bin`;
 }
 
 const enc = new TextEncoder();
@@ -79,6 +92,8 @@ export async function openFsStore<C extends string = (typeof SCHEMA.collections)
 
 class FsStore<C extends string> implements Store<C> {
   private tally?: Promise<UsageTally>;
+  /** Collections whose folder this process has made sure of (a user may delete one to redo a stage). */
+  private readonly made = new Set<C>();
 
   constructor(
     private readonly fs: FsAdapter,
@@ -111,7 +126,8 @@ class FsStore<C extends string> implements Store<C> {
         let count = 0;
         let bytes = 0;
         for (const k of await this.keys(c)) {
-          const h = (await this.head(c, k)) as Head;
+          const h = await this.head(c, k);
+          if (!h) continue; // deleted by another process since the listing
           count++;
           bytes += h.size + JSON.stringify(h.meta).length;
         }
@@ -130,10 +146,16 @@ class FsStore<C extends string> implements Store<C> {
     const t = await this.usageTally();
     const o = { collection, key, bytes, delta, isNew: !old, maxBytes: this.maxBytes };
     await budgetedWrite(t, o, async () => {
-      await this.fs.remove(this.path(collection, key, '.json')); // never a new .bin under an old head
-      if (data) await this.fs.writeFile(this.path(collection, key, '.bin'), data);
-      else await this.fs.remove(this.path(collection, key, '.bin'));
-      await this.writeHead(collection, { key, meta, size: data?.length ?? 0 });
+      const dir = `${this.root}/${collection}`;
+      if (!this.made.has(collection)) {
+        await this.fs.mkdirp(dir);
+        this.made.add(collection);
+      }
+      const bin = data?.length ? `${fileNameOf(key)}.${uniqueToken()}.bin` : undefined;
+      if (data?.length && bin) await this.fs.writeFile(`${dir}/${bin}`, data);
+      await this.writeHead(collection, { key, meta, size: data?.length ?? 0, ...(bin ? { bin } : {}) });
+      const stale = old && binOf(old);
+      if (stale && stale !== bin) await this.fs.remove(`${dir}/${stale}`);
     });
   }
 
@@ -146,9 +168,18 @@ class FsStore<C extends string> implements Store<C> {
   }
 
   async data(collection: C, key: string): Promise<Uint8Array | undefined> {
-    const h = await this.head(collection, key);
-    if (!h || h.size === 0) return undefined;
-    return this.fs.readFile(this.path(collection, key, '.bin'));
+    // Another process may replace the record between reading the head and its bytes (and remove the
+    // bytes that head named): read the new head and try again.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const h = await this.head(collection, key);
+      const bin = h && binOf(h);
+      if (!bin) return undefined;
+      const bytes = await this.fs.readFile(`${this.root}/${collection}/${bin}`);
+      if (bytes) return bytes;
+      const now = await this.head(collection, key);
+      if (!now || binOf(now) === bin) return undefined; // deleted, or its bytes lost: no record
+    }
+    return undefined;
   }
 
   async has(collection: C, key: string): Promise<boolean> {
@@ -160,13 +191,12 @@ class FsStore<C extends string> implements Store<C> {
     for (const n of await this.fs.list(`${this.root}/${collection}`)) {
       if (!n.endsWith('.json')) continue;
       const stem = n.slice(0, -5);
-      const key = stem.includes('~')
-        ? (
-            JSON.parse(
-              dec.decode((await this.fs.readFile(`${this.root}/${collection}/${n}`)) as Uint8Array),
-            ) as Head
-          ).key
-        : decodeURIComponent(stem);
+      let key = decodeURIComponent(stem);
+      if (stem.includes('~')) {
+        const raw = await this.fs.readFile(`${this.root}/${collection}/${n}`);
+        if (!raw) continue; // deleted by another process since the listing
+        key = (JSON.parse(dec.decode(raw)) as Head).key;
+      }
       if (key.startsWith(prefix)) out.push(key);
     }
     return out.sort();
@@ -176,7 +206,8 @@ class FsStore<C extends string> implements Store<C> {
     const old = await this.head(collection, key);
     if (!old) return;
     await this.fs.remove(this.path(collection, key, '.json'));
-    await this.fs.remove(this.path(collection, key, '.bin'));
+    const bin = binOf(old);
+    if (bin) await this.fs.remove(`${this.root}/${collection}/${bin}`);
     (await this.usageTally()).add(collection, -(old.size + JSON.stringify(old.meta).length), -1);
   }
 

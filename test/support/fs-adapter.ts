@@ -1,9 +1,7 @@
 /** node:fs adapters for the unit tests: the store's FsAdapter (with a fault hook, e.g. a full disk) and a DirWalker. */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { DirWalker } from '../../src/pipeline/import/folder.ts';
-import type { FsAdapter } from '../../src/storage/fs-adapter.ts';
-
-let seq = 0;
+import { type FsAdapter, tempName } from '../../src/storage/fs-adapter.ts';
 
 export function nodeFs(fault?: (op: 'write', path: string) => void): FsAdapter {
   return {
@@ -17,7 +15,7 @@ export function nodeFs(fault?: (op: 'write', path: string) => void): FsAdapter {
     },
     async writeFile(p, d) {
       fault?.('write', p);
-      const tmp = `${p}.${process.pid}.${seq++}.tmp`;
+      const tmp = tempName(p);
       await writeFile(tmp, d);
       await rename(tmp, p);
     },
@@ -34,6 +32,14 @@ export function nodeFs(fault?: (op: 'write', path: string) => void): FsAdapter {
     },
     async mkdirp(dir) {
       await mkdir(dir, { recursive: true });
+    },
+    async mtime(p) {
+      try {
+        return (await stat(p)).mtimeMs;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
     },
   };
 }

@@ -217,4 +217,13 @@ describe('quota errors from the platform', () => {
     expect(await s.keys('images')).toEqual(['ok']);
     expect(readdirSync(join(dir, 'images')).some((f) => f.startsWith('big'))).toBe(true);
   });
+
+  it('the fs store makes a deleted collection folder again (a user redoing a stage by deleting it)', async () => {
+    const dir = join(tmp, 'redo');
+    const s = await openFsStore(nodeFs(), dir);
+    rmSync(join(dir, 'runs'), { recursive: true });
+    await s.put('runs', 'r1', { a: 1 }, bytes(8));
+    expect(await s.keys('runs')).toEqual(['r1']);
+    expect((await s.data('runs', 'r1'))?.length).toBe(8);
+  });
 });
