@@ -1,9 +1,10 @@
 /**
- * Training-engine settings with their defaults. θ follows the paper/DA-Fusion (Adam, lr 1e-4, batch 32);
- * α defaults are this project's measured choice (see docs/ALGORITHM-NOTES.md): the paper's SGD lr 1e-3
- * barely moves the policy within a run.
+ * Training-engine settings with their defaults. The user-facing ones (epochs, head, lr, …) are declared
+ * once, with their defaults and limits, in config-schema.ts; the optimizer constants here are not settings.
  */
 import { ConfigError } from '../core/errors.ts';
+import { checkSetting } from '../core/setting-spec.ts';
+import { TRAIN_SETTINGS } from './config-schema.ts';
 
 export type HeadKind = 'linear' | 'mlp';
 
@@ -38,48 +39,24 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
-  head: 'linear',
-  hidden: 256,
-  batchSize: 32,
-  lr: 1e-4,
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,
   weightDecay: 0,
-  epochs: 50,
-  finalEpochs: 50,
-  warmupEpochs: 0,
-  exploreSteps: 1,
-  tau: 1,
-  balancedExploration: false,
-  alphaOptimizer: 'adam',
-  alphaLr: 0.05,
   seed: 0,
-});
+  ...Object.fromEntries(TRAIN_SETTINGS.map((s) => [s.key, s.default])),
+} as TrainConfig);
 
 export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const c = { ...DEFAULT_TRAIN_CONFIG, ...partial };
-  const positiveInt = ['batchSize', 'hidden', 'epochs'] as const;
-  for (const k of positiveInt) {
-    if (!Number.isInteger(c[k]) || c[k] < 1)
-      throw new ConfigError(`${k} must be a positive integer, got ${c[k]}`);
-  }
-  for (const k of ['finalEpochs', 'exploreSteps', 'warmupEpochs'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 0)
-      throw new ConfigError(`${k} must be a non-negative integer, got ${c[k]}`);
-  }
-  for (const k of ['lr', 'alphaLr', 'tau', 'eps'] as const) {
-    if (!(c[k] > 0) || !Number.isFinite(c[k]))
-      throw new ConfigError(`${k} must be a positive number, got ${c[k]}`);
-  }
+  // the settings' limits (named by their flags), then the constants and what relates two settings
+  for (const spec of TRAIN_SETTINGS) checkSetting(spec, c[spec.key as keyof TrainConfig]);
+  if (!(c.eps > 0) || !Number.isFinite(c.eps))
+    throw new ConfigError(`eps must be a positive number, got ${c.eps}`);
   if (!(c.beta1 >= 0 && c.beta1 < 1 && c.beta2 >= 0 && c.beta2 < 1))
     throw new ConfigError('beta1 and beta2 must be in [0, 1)');
   if (c.warmupEpochs >= c.epochs)
-    throw new ConfigError(`warmupEpochs (${c.warmupEpochs}) must be below epochs (${c.epochs})`);
-  if (c.head !== 'linear' && c.head !== 'mlp')
-    throw new ConfigError(`head must be 'linear' or 'mlp', got '${c.head}'`);
-  if (c.alphaOptimizer !== 'adam' && c.alphaOptimizer !== 'sgd')
-    throw new ConfigError(`alphaOptimizer must be 'adam' or 'sgd'`);
+    throw new ConfigError(`--warmup-epochs (${c.warmupEpochs}) must be below --epochs (${c.epochs})`);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff)
     throw new ConfigError(`seed must be an integer in [0, 2^32), got ${c.seed}`);
   return c;

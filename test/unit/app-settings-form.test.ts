@@ -38,7 +38,7 @@ describe('run settings form', () => {
     expect(bad({ methods: [] })).toMatch(/at least one method/);
     expect(bad({ seeds: [] })).toMatch(/at least one seed/);
     expect(bad({ profile: 'imbalanced:0' })).toMatch(/factor/i);
-    expect(bad({ kLocal: 1.5 })).toMatch(/k-local/);
+    expect(bad({ kLocal: 1.5 })).toMatch(/local candidates per image \(k\) must be an integer >= 0, got 1.5/);
     expect(bad({ testFraction: 1 })).toMatch(/test fraction/);
     expect(bad({ train: { epochs: 0, finalEpochs: 50 } })).toMatch(/epochs/);
     expect(bad({ train: { epochs: 5, finalEpochs: 0 } })).toMatch(/final epochs/);

@@ -1,10 +1,10 @@
 /**
  * The run form's pure parts: profile ⇄ its fields, the seed list ⇄ text, and the check that turns
- * the form into a valid run (the pipeline's own resolveSettings, so the form can never disagree with it).
+ * the form into a valid run.
  */
 import { parseProfile } from '../../core/profiles.ts';
 import type { RunSettings } from '../../pipeline/app/contract.ts';
-import { resolveSettings } from '../../pipeline/settings.ts';
+import { checkSettings, resolveSettings, SETTINGS_SCHEMA, schemaDefaults } from '../../pipeline/settings.ts';
 import { resolveTrainConfig } from '../../train/config.ts';
 
 export type ProfileKind = 'imbalanced' | 'lowshot' | 'full';
@@ -39,16 +39,21 @@ export function parseSeeds(text: string): number[] | undefined {
   return new Set(seeds).size === seeds.length ? seeds : undefined;
 }
 
-/** The reason the settings cannot run, or undefined when they can. */
+/**
+ * The reason the settings cannot run, or undefined when they can: the pipeline's own checks of the
+ * settings' one declaration (so the form can never disagree with the CLI), naming a setting by its
+ * field's label.
+ */
 export function settingsProblem(s: RunSettings): string | undefined {
   try {
     const { train, ...rest } = s;
+    if (rest.methods.length === 0) return 'at least one method is needed';
+    if (rest.seeds.length === 0) return 'at least one seed is needed';
+    const resolved = { ...schemaDefaults(), ...rest, profiles: rest.profiles ?? [rest.profile] };
+    checkSettings({ ...resolved, train: { ...resolved.train, ...train } }, SETTINGS_SCHEMA, (spec) =>
+      spec.label.toLowerCase(),
+    );
     resolveSettings({ ...rest, train: resolveTrainConfig(train) });
-    if (!(s.train.epochs >= 1 && Number.isInteger(s.train.epochs))) return 'search epochs must be ≥ 1';
-    if (!(s.train.finalEpochs >= 1 && Number.isInteger(s.train.finalEpochs)))
-      return 'final epochs must be ≥ 1';
-    if (!(s.testFraction > 0 && s.testFraction < 1)) return 'the test fraction must be between 0 and 1';
-    if (s.guidance !== undefined && !(s.guidance >= 0)) return 'guidance must be ≥ 0';
     return undefined;
   } catch (e) {
     return (e as Error).message;
