@@ -3,57 +3,21 @@
  * accuracy next to training frequency, and the statistics of ALGORITHM §11 (average ranks over settings,
  * Friedman / Iman–Davenport, Holm vs a control; Demšar 2006) on the per-setting means.
  */
-import { ConfigError } from '../core/errors.ts';
-import {
-  averageRanks,
-  type FriedmanResult,
-  friedmanFromRanks,
-  type HolmResult,
-  holmVsControl,
-  type MeanStd,
-  meanStd,
-  rankTable,
-} from '../core/stats.ts';
+import { type Comparison, compareAcrossSettings, type Metric } from '../core/comparison.ts';
+import { type MeanStd, meanStd } from '../core/stats.ts';
 import type { RunRecord } from './runner.ts';
 
-export type Metric = 'top1' | 'meanClassAcc';
+export type { Metric };
 
-export interface Summary {
-  metric: Metric;
-  settings: string[];
-  methods: string[];
-  /** cells[setting][method]: the metric over seeds. */
-  cells: MeanStd[][];
-  avgRanks?: number[];
-  friedman?: FriedmanResult;
-  holm?: HolmResult & { controlName: string };
-}
+/** The comparison of core/comparison.ts (settings as blocks). */
+export type Summary = Comparison;
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+/** `control` defaults to the last method listed (the experiment's convention: the proposed method last). */
 export function summarize(records: readonly RunRecord[], metric: Metric = 'top1', control?: string): Summary {
-  const settings = uniq(records.map((r) => r.setting));
   const methods = uniq(records.map((r) => r.method));
-  const cells = settings.map((s) =>
-    methods.map((m) =>
-      meanStd(records.filter((r) => r.setting === s && r.method === m).map((r) => r[metric])),
-    ),
-  );
-  const summary: Summary = { metric, settings, methods, cells };
-  const complete = cells.every((row) => row.every((c) => c.n > 0));
-  if (methods.length >= 2 && complete) {
-    const ranks = rankTable(cells.map((row) => row.map((c) => c.mean)));
-    summary.avgRanks = averageRanks(ranks);
-    if (settings.length >= 2) {
-      summary.friedman = friedmanFromRanks(summary.avgRanks, settings.length);
-      const name = control ?? methods[methods.length - 1];
-      const ci = methods.indexOf(name);
-      if (ci < 0)
-        throw new ConfigError(`control method '${name}' is not among the methods (${methods.join(', ')})`);
-      summary.holm = { ...holmVsControl(summary.avgRanks, settings.length, ci), controlName: name };
-    }
-  }
-  return summary;
+  return compareAcrossSettings(records, metric, { control: control ?? methods[methods.length - 1] });
 }
 
 const pct = (x: number) => (100 * x).toFixed(2);
@@ -81,6 +45,7 @@ export function markdownReport(s: Summary): string {
         `Iman–Davenport F_F = ${Number.isFinite(f.ff) ? f.ff.toFixed(3) : '∞'} with (${f.df1}, ${f.df2}) dof (p = ${f.pF.toExponential(3)}).`,
     );
   }
+  if (s.reason) lines.push('', `No Friedman / Holm test: ${s.reason}.`);
   if (s.holm) {
     const h = s.holm;
     lines.push(

@@ -1,6 +1,6 @@
 /**
- * A finished run → its exports: the augmented dataset (training images + candidates, metadata.jsonl),
- * policy.json and the report (first method, first seed), metrics.json (every run, the cache tally)
+ * A finished run → its exports: the augmented dataset (training images + the candidates of the first
+ * method's sources, metadata.jsonl), policy.json and the report (first method, first seed), metrics.json (every run, the cache tally)
  * and the one-file ONNX classifier (backbone graph + that run's trained head). Image bytes stay in the
  * store until a writer reads them (export/write.ts).
  */
@@ -9,12 +9,15 @@ import { BadDatasetError } from '../core/errors.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { type ExportFile, type ExportImage, exportFiles, type ImageExt } from './export/dataset.ts';
+import { methodsBlock } from './export/methods.ts';
 import { exportClassifier } from './export/onnx-classifier.ts';
 import type { RunReport, RunRestart } from './export/report.ts';
+import { settingsRows } from './export/settings-block.ts';
 import { candidatePng } from './items.ts';
 import { IMAGE_PREFIX, type PipelineResult } from './run.ts';
 import type { PipelineSettings } from './settings.ts';
 import type { PipelineStages } from './stages.ts';
+import { profileRuns, type SweepRun } from './sweep.ts';
 
 export const PLUMBING_WARNING =
   'PLUMBING CHECK, NOT A RESULT: this run used random-weight fixture models; its captions, images, policy and accuracies mean nothing.';
@@ -34,7 +37,7 @@ export async function buildExports(
   store: Store<Collection>,
   s: PipelineSettings,
   /** Crashes the run survived by restarting (the CLI's supervisor): recorded in the report and metrics. */
-  extra: { restarts?: RunRestart[] } = {},
+  extra: { restarts?: RunRestart[]; sweep?: readonly SweepRun[] } = {},
 ): Promise<RunExports> {
   const images: ExportImage[] = [];
   for (const n of [...r.split.train, ...r.split.valid].sort((a, b) => a - b)) {
@@ -58,7 +61,17 @@ export async function buildExports(
       ...(caption !== undefined && { caption }),
     });
   }
+  // The dataset is the first method's: the candidates of its sources. View sources ('simple', …) are
+  // not images in the store — their features are — so the report says how to make them again.
+  const drawn = new Set(r.runs[0]?.sources ?? []);
+  const viewNotes = [...drawn]
+    .filter((x) => x !== 'identity' && !r.candidates.some((c) => c.job.source === x))
+    .map(
+      (x) =>
+        `source '${x}': views rendered on the GPU from the real images (view pipeline '${x}', data seed ${s.seed}); only their features are kept, so the dataset holds no '${x}' images`,
+    );
   for (const c of r.candidates) {
+    if (!drawn.has(c.job.source)) continue;
     const parent = r.imported.images[c.job.n];
     images.push({
       id: c.key.slice(c.key.indexOf('/') + 1),
@@ -94,9 +107,12 @@ export async function buildExports(
     generation: r.generation,
     modelCalls: r.modelCalls,
     generated: r.tally.candidates?.computed ?? 0,
-    notes: [...r.notes],
+    notes: [...r.notes, ...viewNotes],
     ...(st.modelChecks && { modelChecks: st.modelChecks }),
     ...(extra.restarts?.length && { restarts: extra.restarts }),
+    settings: settingsRows(s, r.generation),
+    // every method × seed (× profile of a sweep; `r` is its first) and the rank tests across profiles
+    ...methodsBlock(profileRuns(extra.sweep ?? [{ profile: s.profile, result: r }]), s.seeds),
   };
   const files = exportFiles({
     images,

@@ -227,11 +227,23 @@ describe('inspect a hand-made run (dev server)', () => {
     await page.getByTestId('fig-convergence-class').selectOption('all');
     await expect.poll(() => marks(page, 'fig-convergence', 'fig6-line')).toBe(4 * 3);
 
-    // Methods: one row per method; only seed 0 has all three methods, so no test, and why.
+    // Methods: one row per method, one per method × seed; one profile, so no test, and why.
     await expect(page.getByTestId('methods-table').locator('tbody tr').count()).resolves.toBe(3);
+    await expect(page.getByTestId('methods-seeds').locator('tbody tr').count()).resolves.toBe(5);
     await expect(page.getByTestId('methods-stats-reason').textContent()).resolves.toMatch(
-      /at least 2 of the same seeds.*1 such seed \(seed 1 misses some method\)/,
+      /one setting \(.*\): the Friedman test needs ≥ 2 settings/,
     );
+    // A sweep: its two profiles are the blocks of Friedman's test and of Holm's against autogenda.
+    const swept = syntheticSummary();
+    swept.profiles = ['imbalanced:0.01', 'imbalanced:0.1'];
+    swept.runs = swept.profiles.flatMap((p) => swept.runs.map((r) => ({ ...r, profile: p })));
+    await setResult(page, swept);
+    await expect(page.getByTestId('methods-friedman').textContent()).resolves.toMatch(
+      /3 methods, 2 profiles\).*Iman–Davenport/s,
+    );
+    await expect(page.getByTestId('methods-holm').locator('tbody tr').count()).resolves.toBe(2);
+    await expect(page.getByTestId('methods-seeds').locator('tbody tr').count()).resolves.toBe(10);
+    await setResult(page, syntheticSummary());
 
     // Accessible names, and the numbers behind a keyboard-reachable disclosure.
     await expect(page.getByRole('figure', { name: /^Fig\. \d/ }).count()).resolves.toBe(3);
@@ -329,10 +341,10 @@ describe('inspect the one-click demo (served app)', () => {
     const epochs = await page.getByTestId('fig-convergence-table').locator('tbody tr').count();
     expect(epochs).toBeGreaterThan(0);
 
-    // Methods: one row per method; 3 methods × 3 seeds give the rank tests (or, on ties, a reason).
+    // Methods: one row per method; one profile gives no rank test, only the reason (a sweep gives one).
     const methods = page.getByTestId('methods-table');
     await expect(methods.locator('tbody th').allTextContents()).resolves.toEqual([
-      'autogenda (control)',
+      'autogenda',
       'search-free',
       'identity',
     ]);

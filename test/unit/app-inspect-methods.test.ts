@@ -1,11 +1,14 @@
 /** The Inspect methods table's numbers: mean ± std over seeds and the rank tests, on hand-computed cases. */
 import { describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/pipeline/app/contract.ts';
+import { DEFAULT_SETTINGS } from '../../src/ui/app/settings-defaults.ts';
 import {
   compareMethods,
   formatMeanStd,
   formatP,
   methodNames,
+  profileRuns,
+  runProfiles,
   summariseMethods,
 } from '../../src/ui/inspect/methods-data.ts';
 
@@ -20,16 +23,31 @@ const row = (method: string, seed: number, top1: number, meanClassAcc = top1): R
   history: [],
 });
 
-// 3 methods × 4 seeds. Ranks per seed (1 = best): s0 A1 B2 C3; s1 B1 A2 C3; s2 A1 B2.5 C2.5 (tie);
-// s3 A1 C2 B3 → average ranks A 1.25, B 2.125, C 2.625.
+// 3 methods × 4 rows (profiles below, seeds in the mean ± std case). Ranks per row (1 = best): r0 A1 B2 C3;
+// r1 B1 A2 C3; r2 A1 B2.5 C2.5 (tie); r3 A1 C2 B3 → average ranks A 1.25, B 2.125, C 2.625.
 const TOP1: [number, number, number][] = [
   [0.9, 0.8, 0.7],
   [0.85, 0.86, 0.7],
   [0.9, 0.8, 0.8],
   [0.9, 0.7, 0.8],
 ];
+// Each row of TOP1 is one profile (the blocks), run with seeds 0 and 1 at ±0.01 around the row's score:
+// a method's score in a profile is its mean over seeds, so the ranks are those of TOP1.
+const PROFILES = ['imbalanced:0.01', 'imbalanced:0.1', 'imbalanced:0.2', 'lowshot:4'];
 const runs = (control = 'A'): RunRow[] =>
-  TOP1.flatMap((scores, seed) => [control, 'B', 'C'].map((m, j) => row(m, seed, scores[j], 1 - scores[j])));
+  TOP1.flatMap((scores, p) =>
+    [control, 'B', 'C'].flatMap((m, j) =>
+      [0, 1].map((seed) => ({
+        ...row(m, seed, scores[j] + (seed ? 0.01 : -0.01), 1 - scores[j]),
+        profile: PROFILES[p],
+      })),
+    ),
+  );
+const summary = (rs: RunRow[], profiles?: string[]) => ({
+  runs: rs,
+  profiles,
+  settings: { ...DEFAULT_SETTINGS, profile: 'imbalanced:0.1' },
+});
 
 describe('methods table', () => {
   it('lists methods in run order and averages each over its seeds', () => {
@@ -45,8 +63,11 @@ describe('methods table', () => {
     expect(a.top1.n).toBe(2);
   });
 
-  it('mean ± std on the 4-seed example: A top-1 0.8875 ± 0.025', () => {
-    const [a] = summariseMethods(runs());
+  it('mean ± std on a 4-seed example: A top-1 0.8875 ± 0.025', () => {
+    const rs = TOP1.flatMap((scores, seed) =>
+      ['A', 'B', 'C'].map((m, j) => row(m, seed, scores[j], 1 - scores[j])),
+    );
+    const [a] = summariseMethods(rs);
     expect(a.top1.mean).toBeCloseTo(0.8875, 12);
     expect(a.top1.std).toBeCloseTo(0.025, 12);
     expect(a.meanClassAcc.mean).toBeCloseTo(0.1125, 12);
@@ -54,11 +75,12 @@ describe('methods table', () => {
     expect(formatMeanStd({ mean: 0.5, std: 0, n: 1 })).toBe('50.0%');
   });
 
-  it('ranks within seeds, Friedman + Iman–Davenport and Holm against autogenda', () => {
-    const cmp = compareMethods(runs('autogenda'), 'top1');
-    if (cmp.kind !== 'test') throw new Error(cmp.reason);
+  it('ranks within profiles (means over seeds), Friedman + Iman–Davenport and Holm against autogenda', () => {
+    const cmp = compareMethods(summary(runs('autogenda'), PROFILES), 'top1');
+    if (!cmp.friedman || !cmp.holm || !cmp.avgRanks) throw new Error(cmp.reason);
     expect(cmp.methods).toEqual(['autogenda', 'B', 'C']);
-    expect(cmp.seeds).toEqual([0, 1, 2, 3]);
+    expect(cmp.settings).toEqual(PROFILES);
+    expect(cmp.cells[0][0].mean).toBeCloseTo(0.9, 12);
     expect(cmp.avgRanks).toEqual([1.25, 2.125, 2.625]);
     // χ²_F = 12·4/(3·4) · (1.25² + 2.125² + 2.625² − 3·4²/4) = 4 · 0.96875
     expect(cmp.friedman.chi2).toBeCloseTo(3.875, 12);
@@ -68,7 +90,7 @@ describe('methods table', () => {
     expect([cmp.friedman.df1, cmp.friedman.df2]).toEqual([2, 6]);
     expect(cmp.friedman.pF).toBeCloseTo(0.137088776, 6);
     // Holm: SE = √(3·4/(6·4)); z_C = 1.375/SE, z_B = 0.875/SE; C first (smaller p)
-    expect(cmp.control).toBe(0);
+    expect(cmp.holm.controlName).toBe('autogenda');
     expect(cmp.holm.se).toBeCloseTo(Math.SQRT1_2, 12);
     const [c, b] = cmp.holm.rows;
     expect(cmp.methods[c.method]).toBe('C');
@@ -83,33 +105,32 @@ describe('methods table', () => {
     expect([c.reject, b.reject]).toEqual([false, false]);
   });
 
-  it('uses the first method as control without autogenda, and ranks the chosen metric', () => {
-    const cmp = compareMethods(runs('A'), 'meanClassAcc');
-    if (cmp.kind !== 'test') throw new Error(cmp.reason);
-    expect(cmp.methods[cmp.control]).toBe('A');
+  it('uses the first method as control without autogenda (and says so), and ranks the chosen metric', () => {
+    const cmp = compareMethods(summary(runs('A'), PROFILES), 'meanClassAcc');
+    expect(cmp.holm?.controlName).toBe('A');
+    expect(cmp.controlNote).toMatch(/'autogenda' was not run: .*the first method, A/);
     // meanClassAcc = 1 − top1 reverses every ranking
     expect(cmp.avgRanks).toEqual([2.75, 1.875, 1.375]);
   });
 
-  it('keeps only seeds every method ran (with a finite score) as blocks', () => {
-    const rs = [...runs(), row('B', 9, 0.5), row('A', 4, Number.NaN), row('B', 4, 0.1), row('C', 4, 0.2)];
-    const cmp = compareMethods(rs, 'top1');
-    if (cmp.kind !== 'test') throw new Error(cmp.reason);
-    expect(cmp.seeds).toEqual([0, 1, 2, 3]);
-    expect(cmp.dropped).toEqual([4, 9]);
-    expect(cmp.avgRanks).toEqual([1.25, 2.125, 2.625]);
+  it('one profile, however many seeds: no test, and why', () => {
+    const one = runs('autogenda').filter((r) => r.profile === PROFILES[0]);
+    // rows from before sweeps carry no profile: the settings' profile is theirs
+    const cmp = compareMethods(summary(one.map(({ profile: _, ...r }) => r)), 'top1');
+    expect(cmp.settings).toEqual(['imbalanced:0.1']);
+    expect(cmp.friedman).toBeUndefined();
+    expect(cmp.reason).toMatch(/^one setting \(imbalanced:0\.1\): the Friedman test needs ≥ 2 settings/);
+    expect(profileRuns(summary(one, [PROFILES[0]]))).toHaveLength(6);
+    expect(runProfiles(summary(one))).toEqual(['imbalanced:0.1']);
+    const solo = compareMethods(summary([row('autogenda', 0, 0.5)]), 'top1');
+    expect(solo.reason).toMatch(/one method \(autogenda\)/);
   });
 
-  it('says why there is no test with one method or fewer than 2 shared seeds', () => {
-    const one = compareMethods([row('autogenda', 0, 0.5), row('autogenda', 1, 0.6)], 'top1');
-    expect(one).toEqual({ kind: 'none', reason: expect.stringMatching(/Only one method \(autogenda\)/) });
-    const seed = compareMethods([row('a', 0, 0.5), row('b', 0, 0.6)], 'top1');
-    expect(seed.kind).toBe('none');
-    if (seed.kind === 'none') expect(seed.reason).toMatch(/at least 2 of the same seeds.*1 such seed/);
-    const disjoint = compareMethods([row('a', 0, 0.5), row('b', 1, 0.6), row('a', 2, 0.5)], 'top1');
-    if (disjoint.kind !== 'none') throw new Error('expected no test');
-    expect(disjoint.reason).toMatch(/none \(seeds 0, 1, 2 miss some method\)/);
-    expect(compareMethods([], 'top1')).toEqual({ kind: 'none', reason: 'No method was run.' });
+  it('the figures read the first profile; the table reads them all', () => {
+    const s = summary(runs('autogenda'), PROFILES);
+    expect(profileRuns(s).every((r) => r.profile === PROFILES[0])).toBe(true);
+    expect(profileRuns(s, PROFILES[3])).toHaveLength(6);
+    expect(compareMethods(s, 'top1').cells).toHaveLength(4);
   });
 
   it('formats p-values as the paper does', () => {

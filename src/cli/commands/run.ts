@@ -8,6 +8,7 @@ import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { denoFolderSource } from '../../models/folder.ts';
 import type { EpRequest } from '../../ort/ep.ts';
+import { comparisonLine, methodsBlock } from '../../pipeline/export/methods.ts';
 import { formatModelCalls, formatModelChecks, formatRestarts } from '../../pipeline/export/report.ts';
 import { writeFolder } from '../../pipeline/export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../../pipeline/export-run.ts';
@@ -15,16 +16,19 @@ import { jsDecoder } from '../../pipeline/import/decode-js.ts';
 import { folderSource } from '../../pipeline/import/folder.ts';
 import { denoWalker } from '../../pipeline/import/folder-deno.ts';
 import { openStages } from '../../pipeline/open-stages.ts';
-import { runPipeline } from '../../pipeline/run.ts';
-import { BATCH_CAPTION, BATCH_GENERATE, resolveSettings } from '../../pipeline/settings.ts';
+import { type PipelineSettings, resolveSettings } from '../../pipeline/settings.ts';
+import { RUN_SETTINGS } from '../../pipeline/settings-schema.ts';
+import { profileRuns, runSweep, sweepTally } from '../../pipeline/sweep.ts';
 import { formatTally, totalComputed } from '../../pipeline/tally.ts';
 import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti-file.ts';
 import { openFsStore } from '../../storage/fs.ts';
 import { denoFs } from '../../storage/fs-deno.ts';
+import { METHODS } from '../../train/method-registry.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
 import { defaultEp } from '../default-ep.ts';
 import { progressBar } from '../progress-bar.ts';
+import { settingFlags, settingsFromFlags } from '../settings-flags.ts';
 import { RESTARTS_FLAG, restartsFlag } from '../supervise/restart-policy.ts';
 import { superviseRun } from '../supervise/supervisor.ts';
 import { runWorker } from '../supervise/worker.ts';
@@ -39,35 +43,12 @@ const FLAGS = {
     value: 'DIR',
     help: 'models folder with fixtures.json or models.json (autogenda fixtures --out DIR writes one)',
   },
-  profile: { type: 'string', value: 'P', help: 'imbalanced:F | lowshot:K | full (default full)' },
-  methods: { type: 'string', value: 'a,b', help: 'autogenda, search-free, identity (default autogenda)' },
-  seeds: { type: 'number', value: 'N', help: 'training seeds 0..N-1 per method (default 1)' },
-  seed: { type: 'number', value: 'N', help: 'data seed: split, prompts, generation (default 0)' },
-  'k-local': { type: 'number', value: 'N', help: 'local-caption candidates per training image (default 2)' },
-  'k-transfer': {
-    type: 'number',
-    value: 'N',
-    help: 'transfer-caption candidates per training image (default 2)',
-  },
-  strength: { type: 'number', value: 'X', help: "img2img strength in [0, 1] (default: the model's)" },
-  steps: { type: 'number', value: 'N', help: "img2img denoising steps (default: the model's)" },
-  guidance: { type: 'number', value: 'X', help: "img2img guidance (default: the model's)" },
-  'batch-generate': {
-    type: 'number',
-    value: 'N',
-    help: `images per img2img call (default ${BATCH_GENERATE})`,
-  },
-  'batch-caption': {
-    type: 'number',
-    value: 'N',
-    help: `images per captioner call (default ${BATCH_CAPTION})`,
-  },
+  ...settingFlags(RUN_SETTINGS),
   ti: {
     type: 'string',
     value: 'PATH',
     help: 'textual-inversion embeddings: a .safetensors/.json file or a folder of them, one token per class',
   },
-  'test-fraction': { type: 'number', value: 'X', help: 'test split per class (default 0.2)' },
   ep: {
     type: 'string',
     value: 'auto|webgpu|wasm',
@@ -91,6 +72,13 @@ declare const Deno: {
 };
 
 const EPS = ['auto', 'webgpu', 'wasm'];
+
+/** One help line per registry method, with its one-line description. */
+function methodLines(): string[] {
+  const names = Object.keys(METHODS);
+  const w = Math.max(...names.map((n) => n.length));
+  return names.map((n) => `  ${n.padEnd(w)}  ${METHODS[n].about}`);
+}
 
 /** A bad flag value (profile, strength…) is a command-line error: exit 64 with the usage hint. */
 function usage<T>(f: () => T): T {
@@ -126,7 +114,7 @@ export function makeRun(): Command {
     name: 'run',
     summary: 'Run the whole AutoGenDA pipeline on a dataset folder, headless (resumable)',
     usage: [
-      'Usage: autogenda run --data DIR --out DIR --models DIR [--profile imbalanced:0.1|lowshot:4|full]',
+      'Usage: autogenda run --data DIR --out DIR --models DIR [--profile imbalanced:0.1|lowshot:4|full[,…]]',
       '       [--methods a,b] [--seeds N] [--epochs N] [--k-local N] [--k-transfer N] [--strength X] [--steps N]',
       '',
       'import → split → caption → neighbours → candidates (img2img) → features → policy search → final',
@@ -141,6 +129,9 @@ export function makeRun(): Command {
       '',
       'Options:',
       ...formatFlags(FLAGS),
+      '',
+      'Methods (--methods):',
+      ...methodLines(),
     ].join('\n'),
     run: async ({ argv, io }) => {
       const { flags, positionals } = parseArgs(argv, FLAGS);
@@ -152,27 +143,10 @@ export function makeRun(): Command {
       }
       if (flags.ep !== undefined && !EPS.includes(flags.ep))
         throw new UsageError(`--ep must be one of ${EPS.join(', ')}`);
-      const nSeeds = flags.seeds ?? 1;
-      if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new UsageError('--seeds must be an integer >= 1');
+      // every setting's flag, default and limits come from its one declaration (settings-schema.ts)
       const settings = usage(() =>
         resolveSettings({
-          ...(flags.profile !== undefined && { profile: flags.profile }),
-          ...(flags.seed !== undefined && { seed: flags.seed }),
-          seeds: Array.from({ length: nSeeds }, (_, i) => i),
-          ...(flags.methods !== undefined && {
-            methods: flags.methods
-              .split(',')
-              .map((m) => m.trim())
-              .filter(Boolean),
-          }),
-          ...(flags['k-local'] !== undefined && { kLocal: flags['k-local'] }),
-          ...(flags['k-transfer'] !== undefined && { kTransfer: flags['k-transfer'] }),
-          ...(flags.strength !== undefined && { strength: flags.strength }),
-          ...(flags.steps !== undefined && { steps: flags.steps }),
-          ...(flags.guidance !== undefined && { guidance: flags.guidance }),
-          ...(flags['batch-generate'] !== undefined && { batchGenerate: flags['batch-generate'] }),
-          ...(flags['batch-caption'] !== undefined && { batchCaption: flags['batch-caption'] }),
-          ...(flags['test-fraction'] !== undefined && { testFraction: flags['test-fraction'] }),
+          ...(settingsFromFlags(RUN_SETTINGS, flags) as Partial<PipelineSettings>),
           train: trainConfigFrom(flags),
         }),
       );
@@ -227,24 +201,31 @@ export function makeRun(): Command {
       Deno.addSignalListener('SIGINT', onInt);
       const bar = io.status ? progressBar(io.status.bind(io)) : undefined;
       try {
-        const result = await runPipeline({
-          source: await folderSource(flags.data.replace(/[/\\]+$/, ''), denoWalker),
-          decoder: jsDecoder,
-          store,
-          stages,
-          settings,
-          gpu: acquire,
-          signal: ac.signal,
-          onProgress: (p) => {
-            worker.stage(p.stage);
-            bar?.(p);
+        const sweep = await runSweep(
+          {
+            source: await folderSource(flags.data.replace(/[/\\]+$/, ''), denoWalker),
+            decoder: jsDecoder,
+            store,
+            stages,
+            settings,
+            gpu: acquire,
+            signal: ac.signal,
+            onProgress: (p) => {
+              worker.stage(p.stage);
+              bar?.(p);
+            },
           },
-        });
+          (profile, i, n) => {
+            if (n > 1) io.err(`profile ${i + 1} of ${n}: ${profile}`);
+          },
+        );
+        // the first profile is exported; the report compares every profile's runs
+        const result = sweep[0].result;
         for (const s of result.imported.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
         for (const w of result.split.warnings) io.err(`warning: ${w}`);
         for (const n of result.notes) io.err(`note: ${n}`);
         worker.stage('export');
-        const ex = await buildExports(result, stages, store, settings, { restarts: worker.restarts });
+        const ex = await buildExports(result, stages, store, settings, { restarts: worker.restarts, sweep });
         const enc = new TextEncoder();
         const fs = { writeFile: Deno.writeFile, mkdir: Deno.mkdir };
         await writeFolder(ex.files, out, fs);
@@ -255,8 +236,9 @@ export function makeRun(): Command {
         io.out(
           `method ${best.method} (seed ${best.seed}): top-1 ${(100 * best.metrics.top1).toFixed(2)}%, mean per-class ${(100 * best.metrics.meanClassAcc).toFixed(2)}% on ${best.metrics.count} test images`,
         );
-        io.out(`cache: ${formatTally(result.tally)}`);
-        io.out(`computed ${totalComputed(result.tally)} items`);
+        io.out(comparisonLine(methodsBlock(profileRuns(sweep), settings.seeds)));
+        io.out(`cache: ${formatTally(sweepTally(sweep))}`);
+        io.out(`computed ${totalComputed(sweepTally(sweep))} items`);
         if (worker.restarts.length)
           io.out(`restarts after a crash: ${worker.restarts.length} (${formatRestarts(worker.restarts)})`);
         const g = result.generation;

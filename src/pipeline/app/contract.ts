@@ -60,8 +60,12 @@ export type ModelsInput =
   /** A local folder holding models.json (or fixtures.json) and the model sub-folders. */
   | { kind: 'local'; name: string; files: PickedFile[] };
 
-/** The run settings form's values (PipelineSettings without the training block, plus its knobs). */
-export type RunSettings = Omit<PipelineSettings, 'train'> & {
+/**
+ * The run settings form's values: PipelineSettings with one profile (`profiles` optional: settings saved
+ * before sweeps existed have none) and the training block's declared settings.
+ */
+export type RunSettings = Omit<PipelineSettings, 'train' | 'profiles'> & {
+  profiles?: string[];
   train: Pick<TrainConfig, 'epochs' | 'finalEpochs'> & Partial<TrainConfig>;
 };
 
@@ -108,6 +112,10 @@ export interface RunRow {
   probs: number[][];
   /** Search only: the policy after each search epoch, history[epoch][class][source]. */
   history: number[][][];
+  /** The profile this run used (a sweep runs several); absent: the settings' profile. */
+  profile?: string;
+  /** Training images per class in that profile; absent: the summary's trainCounts. */
+  trainCounts?: number[];
 }
 
 export interface RunSummary {
@@ -119,7 +127,10 @@ export interface RunSummary {
   /** Training images per class (train ∪ valid): the class frequency of Fig. 3. */
   trainCounts: number[];
   sources: string[];
+  /** Every method × seed of every profile; the figures show the first profile's (the exported run). */
   runs: RunRow[];
+  /** The profiles swept, first = the exported run's (absent: the settings' one profile). */
+  profiles?: string[];
   testCount: number;
   models: Record<string, string>;
   /** Per stage: items computed by this run vs found in the store (a resumed run reuses most). */

@@ -15,8 +15,9 @@ import { buildExports, PLUMBING_WARNING } from '../export-run.ts';
 import type { ImageDecoder } from '../import/decoder.ts';
 import { candidatePng } from '../items.ts';
 import { openStages } from '../open-stages.ts';
-import { IMAGE_PREFIX, type PipelineResult, runPipeline } from '../run.ts';
+import { IMAGE_PREFIX, type PipelineResult } from '../run.ts';
 import { resolveSettings } from '../settings.ts';
+import { runSweep, sweepTally } from '../sweep.ts';
 import type { GalleryClass, GalleryOriginal, RunRequest, RunSummary } from './contract.ts';
 import { storedSource } from './datasets.ts';
 import { modelsFolderFor } from './models.ts';
@@ -124,7 +125,7 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
   const stages = await openStages(models.folder, models.where, { embeddings });
   let gpu: Gpu | undefined;
   try {
-    const result = await runPipeline({
+    const sweep = await runSweep({
       source,
       decoder: o.decoder,
       store: o.store,
@@ -139,8 +140,10 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       },
       signal: o.signal,
     });
+    // the first profile is exported; the report and the methods table compare them all
+    const result = sweep[0].result;
     o.onProgress?.({ type: 'stage', stage: 'export', done: 0, total: 1, unit: 'files' });
-    const ex = await buildExports(result, stages, o.store, settings);
+    const ex = await buildExports(result, stages, o.store, settings, { sweep });
     const name = slug(source.name);
     const metricsJson = new TextEncoder().encode(`${JSON.stringify(ex.metrics, null, 2)}\n`);
     const everything = [
@@ -168,19 +171,24 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       classes: result.classes,
       trainCounts: result.split.trainCounts,
       sources: first.sources,
-      runs: result.runs.map((r) => ({
-        method: r.method,
-        seed: r.seed,
-        top1: r.metrics.top1,
-        meanClassAcc: r.metrics.meanClassAcc,
-        perClass: r.metrics.perClass,
-        sources: r.sources,
-        probs: r.probs,
-        history: r.history,
-      })),
+      runs: sweep.flatMap(({ profile, result: pr }) =>
+        pr.runs.map((r) => ({
+          method: r.method,
+          seed: r.seed,
+          top1: r.metrics.top1,
+          meanClassAcc: r.metrics.meanClassAcc,
+          perClass: r.metrics.perClass,
+          sources: r.sources,
+          probs: r.probs,
+          history: r.history,
+          profile,
+          trainCounts: pr.split.trainCounts,
+        })),
+      ),
+      profiles: sweep.map((x) => x.profile),
       testCount: first.metrics.count,
       models: { ...stages.ids },
-      tally: result.tally,
+      tally: sweepTally(sweep),
       generation: result.generation,
       notes: result.notes,
       modelCalls: result.modelCalls,

@@ -9,7 +9,7 @@ import { ConvergenceFigure } from './ConvergenceFigure.tsx';
 import { FrequencyFigure } from './FrequencyFigure.tsx';
 import { Gallery } from './Gallery.tsx';
 import { MethodsTable } from './MethodsTable.tsx';
-import { methodNames } from './methods-data.ts';
+import { methodNames, profileRuns, runProfiles } from './methods-data.ts';
 import { PolicyFigure } from './PolicyFigure.tsx';
 import './inspect.css';
 
@@ -46,6 +46,9 @@ export function InspectSection() {
 function Inspect({ r }: { r: RunSummary }) {
   const methods = methodNames(r.runs);
   const seeds = new Set(r.runs.map((x) => x.seed)).size;
+  const profiles = runProfiles(r);
+  // the figures show the exported (first) profile; the methods table compares every profile
+  const shown: RunSummary = { ...r, runs: profileRuns(r) };
   return (
     <div class="inspect-body">
       {r.plumbingOnly && (
@@ -57,7 +60,10 @@ function Inspect({ r }: { r: RunSummary }) {
         <strong>{r.dataset.name}</strong>: {r.classes.length} classes,{' '}
         {r.trainCounts.reduce((a, b) => a + b, 0)} training images, {r.testCount} test images;{' '}
         {methods.length} {methods.length === 1 ? 'method' : 'methods'} ({methods.join(', ')}) × {seeds}{' '}
-        {seeds === 1 ? 'seed' : 'seeds'}.
+        {seeds === 1 ? 'seed' : 'seeds'}
+        {profiles.length > 1 &&
+          ` × ${profiles.length} profiles (${profiles.join(', ')}; figures: ${profiles[0]})`}
+        .
       </p>
       <section class="inspect-block" aria-labelledby="inspect-gallery">
         <h3 id="inspect-gallery" class="figure-title">
@@ -70,9 +76,9 @@ function Inspect({ r }: { r: RunSummary }) {
         </p>
         <Gallery gallery={r.gallery} />
       </section>
-      <FrequencyFigure summary={r} />
-      <PolicyFigure summary={r} />
-      <ConvergenceFigure summary={r} />
+      <FrequencyFigure summary={shown} />
+      <PolicyFigure summary={shown} />
+      <ConvergenceFigure summary={shown} />
       <MethodsTable summary={r} />
     </div>
   );

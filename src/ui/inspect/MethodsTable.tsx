@@ -1,6 +1,7 @@
 /**
- * The methods table: mean ± std over seeds per method, and — with ≥ 2 methods on ≥ 2 shared seeds —
- * average ranks, Friedman (+ Iman–Davenport) and Holm against the control, seeds as the blocks.
+ * The methods table: mean ± std over seeds per method (and profile of a sweep), every method × seed, and
+ * — with ≥ 2 methods over ≥ 2 profiles — average ranks, Friedman (+ Iman–Davenport) and Holm against
+ * the control, profiles as the blocks; with one profile, why there is no test.
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { RunSummary } from '../../pipeline/app/contract.ts';
@@ -11,7 +12,9 @@ import {
   formatP,
   METRIC_LABEL,
   type Metric,
-  seedList,
+  pct,
+  profileRuns,
+  runProfiles,
   summariseMethods,
 } from './methods-data.ts';
 import { Choice } from './PlotFigure.tsx';
@@ -19,11 +22,17 @@ import { Choice } from './PlotFigure.tsx';
 const ALPHA = 0.05;
 
 export function MethodsTable({ summary }: { summary: RunSummary }) {
-  const rows = useMemo(() => summariseMethods(summary.runs), [summary]);
+  const profiles = useMemo(() => runProfiles(summary), [summary]);
+  const perProfile = useMemo(
+    () => profiles.map((p) => summariseMethods(profileRuns(summary, p))),
+    [summary, profiles],
+  );
   const [metric, setMetric] = useState<Metric>('top1');
-  const cmp = useMemo(() => compareMethods(summary.runs, metric, undefined, ALPHA), [summary, metric]);
-  const rank = (m: string) => (cmp.kind === 'test' ? cmp.avgRanks[cmp.methods.indexOf(m)] : undefined);
-  const control = cmp.kind === 'test' ? cmp.methods[cmp.control] : undefined;
+  const cmp = useMemo(() => compareMethods(summary, metric, ALPHA), [summary, metric]);
+  const rank = (m: string) => cmp.avgRanks?.[cmp.methods.indexOf(m)];
+  const control = cmp.holm?.controlName;
+  const sweep = profiles.length > 1;
+  const cell = (i: number, m: string) => perProfile[i].find((x) => x.method === m);
 
   return (
     <section class="inspect-methods" aria-labelledby="methods-title" data-testid="methods">
@@ -32,15 +41,16 @@ export function MethodsTable({ summary }: { summary: RunSummary }) {
       </h3>
       {summary.plumbingOnly && (
         <p class="plumbing-note">
-          <strong>Fixture models: these accuracies and tests mean nothing.</strong>
+          <strong>Fixture models: a plumbing check; these accuracies and tests mean nothing.</strong>
         </p>
       )}
       <table class="inspect-table" data-testid="methods-table">
         <caption>
           Test accuracy per method on {summary.testCount} held-out images: mean ± sample standard deviation
-          over seeds (percentage points).
-          {cmp.kind === 'test' &&
-            ` Average rank on ${METRIC_LABEL[metric]} over ${cmp.seeds.length} seeds (1 = best).`}
+          over seeds (percentage points){sweep ? ', per profile' : ''}.
+          {cmp.avgRanks &&
+            sweep &&
+            ` Average rank on ${METRIC_LABEL[metric]} over ${profiles.length} profiles (1 = best).`}
         </caption>
         <thead>
           <tr>
@@ -48,13 +58,15 @@ export function MethodsTable({ summary }: { summary: RunSummary }) {
             <th scope="col" class="num">
               Seeds
             </th>
-            <th scope="col" class="num">
-              Top-1
-            </th>
-            <th scope="col" class="num">
-              Mean per-class
-            </th>
-            {cmp.kind === 'test' && (
+            {profiles.map((p) => [
+              <th scope="col" class="num" key={`t${p}`}>
+                Top-1{sweep ? ` (${p})` : ''}
+              </th>,
+              <th scope="col" class="num" key={`m${p}`}>
+                Mean per-class{sweep ? ` (${p})` : ''}
+              </th>,
+            ])}
+            {cmp.friedman && (
               <th scope="col" class="num">
                 Avg. rank
               </th>
@@ -62,20 +74,30 @@ export function MethodsTable({ summary }: { summary: RunSummary }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={r.method} data-method={r.method}>
+          {cmp.methods.map((m) => (
+            <tr key={m} data-method={m}>
               <th scope="row">
-                {r.method}
-                {r.method === control && <span class="control-tag"> (control)</span>}
+                {m}
+                {m === control && <span class="control-tag"> (control)</span>}
               </th>
-              <td class="num">{r.seeds.length}</td>
-              <td class="num">{formatMeanStd(r.top1)}</td>
-              <td class="num">{formatMeanStd(r.meanClassAcc)}</td>
-              {cmp.kind === 'test' && <td class="num">{rank(r.method)?.toFixed(2)}</td>}
+              <td class="num">{cell(0, m)?.seeds.length ?? 0}</td>
+              {profiles.map((p, i) => {
+                const c = cell(i, m);
+                return [
+                  <td class="num" key={`t${p}`}>
+                    {c ? formatMeanStd(c.top1) : '—'}
+                  </td>,
+                  <td class="num" key={`m${p}`}>
+                    {c ? formatMeanStd(c.meanClassAcc) : '—'}
+                  </td>,
+                ];
+              })}
+              {cmp.friedman && <td class="num">{rank(m)?.toFixed(2)}</td>}
             </tr>
           ))}
         </tbody>
       </table>
+      <SeedsTable summary={summary} sweep={sweep} />
       <Choice
         id="methods-metric"
         label="Compare methods on"
@@ -88,27 +110,62 @@ export function MethodsTable({ summary }: { summary: RunSummary }) {
   );
 }
 
+/** Every method × seed (× profile), in the run's order. */
+function SeedsTable({ summary, sweep }: { summary: RunSummary; sweep: boolean }) {
+  const profiles = runProfiles(summary);
+  const rows = profiles.flatMap((p) => profileRuns(summary, p).map((r) => ({ ...r, profile: p })));
+  return (
+    <table class="inspect-table" data-testid="methods-seeds">
+      <caption>Every training run: test accuracy per method and seed.</caption>
+      <thead>
+        <tr>
+          <th scope="col">Method</th>
+          {sweep && <th scope="col">Profile</th>}
+          <th scope="col" class="num">
+            Seed
+          </th>
+          <th scope="col" class="num">
+            Top-1
+          </th>
+          <th scope="col" class="num">
+            Mean per-class
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.profile}\u0000${r.method}\u0000${r.seed}`} data-method={r.method} data-seed={r.seed}>
+            <th scope="row">{r.method}</th>
+            {sweep && <td>{r.profile}</td>}
+            <td class="num">{r.seed}</td>
+            <td class="num">{pct(r.top1)}</td>
+            <td class="num">{pct(r.meanClassAcc)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Stats({ cmp }: { cmp: Comparison }) {
-  if (cmp.kind === 'none')
+  const f = cmp.friedman;
+  const h = cmp.holm;
+  if (!f || !h)
     return (
       <p class="stats-reason" data-testid="methods-stats-reason">
-        No statistical test: {cmp.reason}
+        No statistical test: {cmp.reason}.
       </p>
     );
-  const f = cmp.friedman;
   const rejected = f.pF < ALPHA;
   return (
     <div class="stats" data-testid="methods-stats">
       <p class="stats-scope">
-        Within-dataset comparison: methods are ranked within each of the {cmp.seeds.length} seeds (blocks =
-        seeds
-        {cmp.dropped.length ? `; ${seedList(cmp.dropped)} left out because some method lacks them` : ''}
-        ). The seeds share this dataset, its split and its generated images, so this is weaker evidence than
-        the paper's test across 16 dataset settings (App. B): it says whether the differences here exceed
-        seed-to-seed noise, not that a method is better in general.
+        Methods are ranked within each of the {f.N} profiles (the blocks, as the paper's dataset settings),
+        each on its mean over seeds.
+        {cmp.controlNote && ` Note: ${cmp.controlNote}.`}
       </p>
       <p data-testid="methods-friedman">
-        Friedman test on {METRIC_LABEL[cmp.metric]} ({f.k} methods, {f.N} seeds): χ²<sub>F</sub> ={' '}
+        Friedman test on {METRIC_LABEL[cmp.metric]} ({f.k} methods, {f.N} profiles): χ²<sub>F</sub> ={' '}
         {f.chi2.toFixed(3)}, p = {formatP(f.pChi2)}; Iman–Davenport F<sub>F</sub> ={' '}
         {Number.isFinite(f.ff) ? f.ff.toFixed(3) : '∞'} with ({f.df1}, {f.df2}) degrees of freedom, p ={' '}
         {formatP(f.pF)}.{' '}
@@ -118,8 +175,8 @@ function Stats({ cmp }: { cmp: Comparison }) {
       </p>
       <table class="inspect-table" data-testid="methods-holm">
         <caption>
-          Holm's step-down test of {cmp.methods[cmp.control]} (control) against each other method, z = (R
-          <sub>i</sub> − R<sub>control</sub>) / {cmp.holm.se.toFixed(3)}; rows in Holm's order.
+          Holm's step-down test of {h.controlName} (control) against each other method, z = (R<sub>i</sub> − R
+          <sub>control</sub>) / {h.se.toFixed(3)}; rows in Holm's order.
         </caption>
         <thead>
           <tr>
@@ -140,14 +197,14 @@ function Stats({ cmp }: { cmp: Comparison }) {
           </tr>
         </thead>
         <tbody>
-          {cmp.holm.rows.map((h) => (
-            <tr key={h.method}>
-              <th scope="row">{cmp.methods[h.method]}</th>
-              <td class="num">{h.z.toFixed(3)}</td>
-              <td class="num">{formatP(h.p)}</td>
-              <td class="num">{h.alphaAdj.toPrecision(3)}</td>
-              <td class="num">{formatP(h.pAdj)}</td>
-              <td>{h.reject ? `Yes: control ranks ${h.z > 0 ? 'better' : 'worse'}` : 'No'}</td>
+          {h.rows.map((x) => (
+            <tr key={x.method}>
+              <th scope="row">{cmp.methods[x.method]}</th>
+              <td class="num">{x.z.toFixed(3)}</td>
+              <td class="num">{formatP(x.p)}</td>
+              <td class="num">{x.alphaAdj.toPrecision(3)}</td>
+              <td class="num">{formatP(x.pAdj)}</td>
+              <td>{x.reject ? `Yes: control ranks ${x.z > 0 ? 'better' : 'worse'}` : 'No'}</td>
             </tr>
           ))}
         </tbody>

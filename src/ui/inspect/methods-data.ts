@@ -1,24 +1,20 @@
 /**
- * The methods table's numbers (pure; no DOM): mean ± std over seeds per method, and the rank-based
- * comparison of ALGORITHM §11 with the seeds of one run as the blocks (Demšar 2006 via core/stats.ts).
+ * The methods table's numbers (pure; no DOM): every method × seed, mean ± std over seeds per method and
+ * profile, and the rank tests of core/comparison.ts with the run's profiles as the blocks (one profile:
+ * the reason there is no test).
  */
 
 import {
-  averageRanks,
-  type FriedmanResult,
-  friedmanFromRanks,
-  type HolmResult,
-  holmVsControl,
-  type MeanStd,
-  meanStd,
-  rankTable,
-} from '../../core/stats.ts';
-import type { RunRow } from '../../pipeline/app/contract.ts';
+  type Comparison,
+  compareAcrossSettings,
+  type Metric,
+  PREFERRED_CONTROL,
+  type ScoreRecord,
+} from '../../core/comparison.ts';
+import { type MeanStd, meanStd } from '../../core/stats.ts';
+import type { RunRow, RunSummary } from '../../pipeline/app/contract.ts';
 
-/** The control of the post-hoc test when the run has it (the paper's method). */
-export const PREFERRED_CONTROL = 'autogenda';
-
-export type Metric = 'top1' | 'meanClassAcc';
+export { type Comparison, type Metric, PREFERRED_CONTROL };
 
 export const METRIC_LABEL: Record<Metric, string> = {
   top1: 'top-1 accuracy',
@@ -30,6 +26,23 @@ export function methodNames(runs: readonly RunRow[]): string[] {
   const names: string[] = [];
   for (const r of runs) if (!names.includes(r.method)) names.push(r.method);
   return names;
+}
+
+/** The profiles of a run, first = the exported one (runs from before sweeps carry none). */
+export function runProfiles(summary: Pick<RunSummary, 'profiles' | 'settings'>): string[] {
+  if (summary.profiles?.length) return [...summary.profiles];
+  return [summary.settings?.profile ?? 'this run'];
+}
+
+const profileOf = (summary: Pick<RunSummary, 'profiles' | 'settings'>, r: RunRow) =>
+  r.profile ?? runProfiles(summary)[0];
+
+/** The runs of one profile (default: the first, whose run was exported and whose figures are shown). */
+export function profileRuns(
+  summary: Pick<RunSummary, 'profiles' | 'settings' | 'runs'>,
+  profile = runProfiles(summary)[0],
+): RunRow[] {
+  return summary.runs.filter((r) => profileOf(summary, r) === profile);
 }
 
 export interface MethodSummary {
@@ -54,80 +67,20 @@ export function summariseMethods(runs: readonly RunRow[]): MethodSummary[] {
   });
 }
 
-export type Comparison =
-  | { kind: 'none'; reason: string }
-  | {
-      kind: 'test';
-      metric: Metric;
-      methods: string[];
-      /** The blocks: seeds every method ran with a finite score. */
-      seeds: number[];
-      /** Seeds left out because some method lacks them (or has no finite score there). */
-      dropped: number[];
-      /** [seed][method] scores, the ranked table. */
-      table: number[][];
-      avgRanks: number[];
-      friedman: FriedmanResult;
-      /** Index into `methods`. */
-      control: number;
-      holm: HolmResult;
-    };
-
-/**
- * Ranks per seed, Friedman (+ Iman–Davenport) and Holm against the control. Needs ≥ 2 methods and
- * ≥ 2 seeds that every method ran; otherwise says why there is no test.
- */
+/** Ranks per profile (mean over seeds), Friedman (+ Iman–Davenport) and Holm against autogenda. */
 export function compareMethods(
-  runs: readonly RunRow[],
+  summary: Pick<RunSummary, 'profiles' | 'settings' | 'runs'>,
   metric: Metric,
-  preferredControl = PREFERRED_CONTROL,
   alpha = 0.05,
 ): Comparison {
-  const methods = methodNames(runs);
-  if (methods.length < 2)
-    return {
-      kind: 'none',
-      reason:
-        methods.length === 0
-          ? 'No method was run.'
-          : `Only one method (${methods[0]}) was run: there is nothing to compare it with.`,
-    };
-  // First row per (method, seed) wins; a run lists each pair once.
-  const score = new Map<string, number>();
-  for (const r of runs) {
-    const key = `${r.seed}\u0000${r.method}`;
-    if (!score.has(key)) score.set(key, r[metric]);
-  }
-  const allSeeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
-  const complete = (s: number) => methods.every((m) => Number.isFinite(score.get(`${s}\u0000${m}`)));
-  const seeds = allSeeds.filter(complete);
-  const dropped = allSeeds.filter((s) => !complete(s));
-  if (seeds.length < 2)
-    return {
-      kind: 'none',
-      reason:
-        `Ranking needs every method run on at least 2 of the same seeds (the blocks of the test); ` +
-        `this run has ${seeds.length === 1 ? '1 such seed' : 'none'}` +
-        (dropped.length
-          ? ` (${seedList(dropped)} ${dropped.length === 1 ? 'misses' : 'miss'} some method)`
-          : '') +
-        '. Run with more seeds to get a test.',
-    };
-  const table = seeds.map((s) => methods.map((m) => score.get(`${s}\u0000${m}`) as number));
-  const avgRanks = averageRanks(rankTable(table));
-  const control = Math.max(0, methods.indexOf(preferredControl));
-  return {
-    kind: 'test',
-    metric,
-    methods,
-    seeds,
-    dropped,
-    table,
-    avgRanks,
-    friedman: friedmanFromRanks(avgRanks, seeds.length),
-    control,
-    holm: holmVsControl(avgRanks, seeds.length, control, alpha),
-  };
+  const records: ScoreRecord[] = summary.runs.map((r) => ({
+    setting: profileOf(summary, r),
+    method: r.method,
+    seed: r.seed,
+    top1: r.top1,
+    meanClassAcc: r.meanClassAcc,
+  }));
+  return compareAcrossSettings(records, metric, { alpha });
 }
 
 /** "seed 3" / "seeds 1, 2". */
