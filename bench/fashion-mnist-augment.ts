@@ -5,13 +5,13 @@
  */
 
 import { loadFashionMnist } from '../src/experiment/fashion-mnist.ts';
-import { viewRng } from '../src/experiment/image-bank.ts';
 import { adapterLabel } from '../src/gpu/capabilities.ts';
 import { Gpu } from '../src/gpu/device.ts';
 import { Augmenter } from '../src/stages/augment/augmenter.ts';
 import { greyToRgba, packBatch } from '../src/stages/augment/image.ts';
 import { sampleView, toSteps, VIEW_PIPELINES } from '../src/stages/augment/pipelines.ts';
 import { applyReference } from '../src/stages/augment/reference.ts';
+import { viewRng } from '../src/stages/augment/view-rng.ts';
 
 declare const Deno: { readFile(p: string): Promise<Uint8Array>; args: string[] };
 

@@ -88,7 +88,7 @@ for (const w of WORKLOADS) {
   if (only && !only.includes(w.name)) continue;
   const bank = randomBank(7, w);
   const cfg = resolveTrainConfig({ epochs: 1, seed: 7 });
-  const engine = TrainEngine.create(gpu, bank, cfg);
+  const engine = await TrainEngine.create(gpu, bank, cfg);
   await engine.search(); // compiles pipelines and leaves a valid step in slot 0 of the slab
   const e = engine as unknown as EngineInternals;
   const head = e.newHead('profile');

@@ -140,7 +140,7 @@ console.log(
 
 /** One timed search on a fresh engine (pipelines already compiled by the warm-up on this device). */
 async function runOurs(bank: FeatureBank, cfg: TrainConfig) {
-  const engine = TrainEngine.create(gpu, bank, cfg);
+  const engine = await TrainEngine.create(gpu, bank, cfg);
   await gpu.device.queue.onSubmittedWorkDone(); // bank upload finished before the clock starts
   const before = snapshot();
   const t0 = performance.now();
@@ -180,7 +180,7 @@ for (const w of WORKLOADS) {
 
   // Warm-ups: a 1-epoch search each compiles every pipeline / tfjs shader (caches are per device).
   const warmUp = async () => {
-    const warm = TrainEngine.create(gpu, bank, { ...cfg, epochs: 1 });
+    const warm = await TrainEngine.create(gpu, bank, { ...cfg, epochs: 1 });
     await warm.search();
     warm.release();
   };

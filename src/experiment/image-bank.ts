@@ -6,11 +6,11 @@
  * Test samples are evaluated on source 0 only, so their other candidates are identity copies.
  */
 import type { StageProgress } from '../core/progress.ts';
-import { Rng } from '../core/rng.ts';
 import type { Augmenter } from '../stages/augment/augmenter.ts';
 import type { FeatureMode } from '../stages/augment/features.wgsl.ts';
 import type { AugOp } from '../stages/augment/ops.ts';
 import { sampleView, toSteps, viewPipeline } from '../stages/augment/pipelines.ts';
+import { viewRng } from '../stages/augment/view-rng.ts';
 import { type BankSplit, type FeatureBank, featureOffset } from '../train/bank.ts';
 
 export interface LabelledImages {
@@ -32,11 +32,6 @@ export interface ImageBankOptions {
   /** Views per GPU submit (default 4096). */
   batch?: number;
   onProgress?: (p: StageProgress) => void;
-}
-
-/** The generator of view k of sample n of a source: independent of batching and of other sources. */
-export function viewRng(seed: number, source: string, n: number, k: number): Rng {
-  return new Rng(seed).fork(`${source}:${n}:${k}`);
 }
 
 export async function buildImageBank(

@@ -53,13 +53,6 @@ export interface ExperimentHooks {
   now?: () => number;
 }
 
-/** The union of the methods' sources, identity first (what a provider must put in the bank). */
-export function sourcesFor(methods: readonly MethodDef[]): string[] {
-  const out = ['identity'];
-  for (const m of methods) for (const s of m.sources) if (!out.includes(s)) out.push(s);
-  return out;
-}
-
 export function planMethods(names: readonly string[]): MethodDef[] {
   if (names.length === 0) throw new ConfigError('an experiment needs at least one method');
   const defs = names.map(parseMethodDef);

@@ -1,11 +1,11 @@
 /**
- * Features → the FeatureBank [N][S][K][D] (ALGORITHM.md §6–7). Source 0 is the real image (K equal
- * copies); each generative source gives K candidates per training image, cycling when it has fewer
- * (k % count). Test images are only read at source 0, candidate 0, so their other slots are copies.
- * BankBuilder writes each feature into its slots as it arrives, so a run never holds its features
- * twice (a list of vectors, then the bank); assembleBank is the same from lists.
+ * Features → the FeatureBank [N][S][K] (ALGORITHM.md §6–7) as unique rows and an index. Source 0 is the
+ * real image (its K slots one row); each generative source gives K candidates per training image, cycling
+ * when it has fewer (k % count). Test images are only read at source 0, candidate 0: all their slots are
+ * their one row. BankBuilder fixes the index up front and writes each feature into its row as it arrives
+ * (or, for a run, keeps none: the rows stay in the store); assembleBank is the same from lists.
  */
-import { type BankSplit, type FeatureBank, featureOffset } from '../train/bank.ts';
+import type { BankMeta, BankSplit, FeatureBank } from '../train/bank.ts';
 
 export interface BankInputs {
   classes: string[];
@@ -25,51 +25,89 @@ export interface BankLayout {
   /** Per generative source (in bank order), per image index: how many candidates it has. */
   counts: ReadonlyMap<string, ReadonlyMap<number, number>>;
   D: number;
+  /** Candidates per source; default the most any source has (at least 1). A run fixes it (run-sources.ts). */
+  K?: number;
 }
 
 export class BankBuilder {
-  readonly bank: FeatureBank;
+  /** Shape, labels, split and the index [N][S][K] → row; rows are fixed when the builder is made. */
+  readonly meta: BankMeta & { index: Uint32Array };
+  /** Rows: image n is row n; candidate j of image n in source s is row first[s - 1][n] + j. */
+  readonly rowCount: number;
   private readonly counts: ReadonlyMap<number, number>[];
+  private readonly first: Map<number, number>[];
+  /** The rows' values, when kept (a run keeps none: its rows are read from the store). */
+  private readonly rows?: Float32Array;
 
-  constructor(l: BankLayout) {
+  constructor(l: BankLayout, o: { keep?: boolean } = {}) {
     const sources = ['identity', ...l.counts.keys()];
     let K = 1;
     for (const m of l.counts.values()) for (const c of m.values()) K = Math.max(K, c);
+    if (l.K !== undefined) {
+      if (l.K < K) throw new Error(`bank: K = ${l.K}, but a source has ${K} candidates of one image`);
+      K = l.K;
+    }
     const N = l.labels.length;
+    const S = sources.length;
     this.counts = [...l.counts.values()];
-    this.bank = {
+    let rows = N;
+    this.first = this.counts.map((m) => {
+      const first = new Map<number, number>();
+      for (const [n, c] of m) {
+        first.set(n, rows);
+        rows += c;
+      }
+      return first;
+    });
+    this.rowCount = rows;
+    // each slot points at its row: image n itself for source 0 and for a source with no candidate of n
+    // (a test image: every slot), else its candidate k % count (a source with fewer than K cycles)
+    const index = new Uint32Array(N * S * K);
+    for (let n = 0; n < N; n++) {
+      for (let s = 0; s < S; s++) {
+        const count = s === 0 ? 0 : (this.counts[s - 1].get(n) ?? 0);
+        for (let k = 0; k < K; k++) {
+          index[(n * S + s) * K + k] = count > 0 ? (this.first[s - 1].get(n) as number) + (k % count) : n;
+        }
+      }
+    }
+    this.meta = {
       classes: [...l.classes],
       sources,
       N,
-      S: sources.length,
+      S,
       K,
       D: l.D,
-      features: new Float32Array(N * sources.length * K * l.D),
       labels: Int32Array.from(l.labels),
       split: l.split,
+      index,
     };
+    if (o.keep ?? true) this.rows = new Float32Array(rows * l.D);
   }
 
-  /** φ of image n: source 0, and every source that has no candidate of n. */
-  real(n: number, f: Float32Array): void {
-    const { S, K } = this.bank;
-    for (let s = 0; s < S; s++) {
-      if (s > 0 && (this.counts[s - 1].get(n) ?? 0) > 0) continue;
-      for (let k = 0; k < K; k++) this.put(f, n, s, k);
-    }
+  /** The bank with its rows in memory (a builder made with keep: false has none). */
+  get bank(): FeatureBank {
+    if (!this.rows) throw new Error('bank: this builder keeps no feature values (keep: false)');
+    return { ...this.meta, features: this.rows };
   }
 
-  /** φ of candidate j (0-based, within its source) of image n: slots k with k % count = j. */
-  candidate(source: number, n: number, j: number, f: Float32Array): void {
+  /** φ of image n; returns its row. */
+  real(n: number, f: Float32Array): number {
+    return this.put(f, n);
+  }
+
+  /** φ of candidate j (0-based, within its source) of image n; returns its row. */
+  candidate(source: number, n: number, j: number, f: Float32Array): number {
     const count = this.counts[source - 1].get(n) ?? 0;
     if (j >= count) throw new Error(`bank: candidate ${j} of image ${n} beyond its ${count}`);
-    for (let k = j; k < this.bank.K; k += count) this.put(f, n, source, k);
+    return this.put(f, (this.first[source - 1].get(n) as number) + j);
   }
 
-  private put(f: Float32Array, n: number, s: number, k: number): void {
-    if (f.length !== this.bank.D)
-      throw new Error(`bank: a feature of ${f.length} values, expected ${this.bank.D}`);
-    this.bank.features.set(f, featureOffset(this.bank, n, s, k));
+  private put(f: Float32Array, row: number): number {
+    if (f.length !== this.meta.D)
+      throw new Error(`bank: a feature of ${f.length} values, expected ${this.meta.D}`);
+    this.rows?.set(f, row * this.meta.D);
+    return row;
   }
 }
 

@@ -4,9 +4,10 @@
  */
 
 import { BadDatasetError } from '../core/errors.ts';
+import { viewPipeline } from '../stages/augment/pipelines.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
 import type { Collection } from '../storage/schema.ts';
-import type { Store } from '../storage/store.ts';
+import type { JsonValue, Store } from '../storage/store.ts';
 import { checkCancelled } from './cancel.ts';
 import type { ImageDecoder } from './import/decoder.ts';
 import { readHeader } from './import/header.ts';
@@ -198,13 +199,32 @@ export async function candidateItems(
   return got.map((x, i) => ({ key: x.key, job: jobs[i].job }));
 }
 
-/** A feature's key: the backbone and the image's identity (content hash or candidate key). */
-const featureKey = (st: PipelineStages, id: string) =>
-  itemKey('feature', { model: st.ids.backbone, image: id });
+/**
+ * A feature's key: the backbone and the image's identity (content hash or candidate key); for a view,
+ * also its source, its pipeline's steps, its index k and the data seed (so the same image in another
+ * profile or split finds it; the view size follows from the backbone).
+ */
+const featureKey = (st: PipelineStages, id: string, view?: FeatureView) =>
+  itemKey('feature', {
+    model: st.ids.backbone,
+    image: id,
+    ...(view && {
+      view: { ...view, pipeline: JSON.parse(JSON.stringify(viewPipeline(view.source))) as JsonValue },
+    }),
+  });
+
+/** View k of an image under a view source, drawn from the data seed. */
+export interface FeatureView {
+  source: string;
+  k: number;
+  seed: number;
+}
 
 export interface FeatureJob {
   id: string;
   image: () => Promise<RgbImage>;
+  /** φ of this view of the image (rendered by FeatureOptions.render) instead of the image itself. */
+  view?: FeatureView;
 }
 
 /**
@@ -234,6 +254,8 @@ export interface FeatureOptions {
   batch?: number;
   signal?: AbortSignal;
   onItem?: (done: number) => void;
+  /** Renders the views of a batch (GPU): needed only when some job has a view and is not stored. */
+  render?: (views: readonly { image: RgbImage; id: string; view: FeatureView }[]) => Promise<RgbImage[]>;
 }
 
 /**
@@ -256,12 +278,24 @@ export async function featureStream(
     checkCancelled(o.signal);
     const images: RgbImage[] = [];
     for (const i of pending) images.push(await jobs[i].image());
+    const viewed = pending.flatMap((i, b) => {
+      const view = jobs[i].view;
+      return view ? [{ b, image: images[b], id: jobs[i].id, view }] : [];
+    });
+    if (viewed.length) {
+      if (!o.render) throw new Error('featureStream: a view job, but no view renderer');
+      const rendered = await o.render(viewed);
+      viewed.forEach((v, j) => {
+        images[v.b] = rendered[j];
+      });
+    }
     const all = await st.features(images);
     const D = st.featureDim;
     for (const [b, i] of pending.entries()) {
       const f = all.slice(b * D, (b + 1) * D);
+      const view = jobs[i].view;
       await keep(ctx, 'features', 'features', keys[i], {
-        meta: { image: jobs[i].id, dim: D },
+        meta: { image: jobs[i].id, dim: D, ...(view && { view: { ...view } }) },
         data: f32Bytes(f),
       });
       use(i, f);
@@ -270,7 +304,7 @@ export async function featureStream(
     pending = [];
   };
   for (let i = 0; i < jobs.length; i++) {
-    keys[i] = await featureKey(st, jobs[i].id);
+    keys[i] = await featureKey(st, jobs[i].id, jobs[i].view);
     const hit = await lookup(ctx, 'features', 'features', keys[i]);
     if (hit) {
       use(i, bytesF32(hit.data ?? new Uint8Array()));

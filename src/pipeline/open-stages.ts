@@ -129,6 +129,7 @@ export async function openStages(
     release: (task) => released[task].close(),
     features: (imgs) => bb.stage.features(imgs),
     featureDim: bb.stage.dim,
+    backbonePreprocess: bb.stage.settings.preprocess,
     backboneGraph: async () => {
       const file = bbm.variants[bb.model.variant].model;
       const bytes = await f.folder(manifests.backbone.dir).read(file);

@@ -1,15 +1,22 @@
 /**
  * The candidate jobs of ALGORITHM.md §5, for every training image x of class y:
  * - local j: G(x; caption of a random x' of class y, x' ≠ x when the class has another image);
- * - transfer j: G(x; r(k, y)), k = the caption of a random image of a random class in neigh(y).
+ * - transfer j: G(x; r(k, y)), k = the caption of a random image of a random class in neigh(y);
+ * - prompt j (DA-Fusion's baseline, §10): G(x; "a photo of a <y>"), the same fixed prompt for every
+ *   image of the class; only its generation seed differs from one j to the next.
  * Each job's choices and its generation seed come from Rng(seed) forked by (source, image hash, j):
  * the seed never depends on the rest of the run, the prompt only on the class pools it draws from, so
  * re-running the same settings gives the same jobs and their cache keys find them again.
  */
-import { replaceClass } from '../core/caption.ts';
+import { captionPrefix, replaceClass } from '../core/caption.ts';
 import { Rng } from '../core/rng.ts';
 
-export type CandidateSource = 'local' | 'transfer';
+export type CandidateSource = 'local' | 'transfer' | 'prompt';
+
+/** DA-Fusion's fixed prompt for class y, "a photo of a <y>" (the captioner's prefix without "which"). */
+export function classPrompt(className: string): string {
+  return captionPrefix(className).replace(/ which$/, '');
+}
 
 export interface CandidateJob {
   /** The image generated from (index into the run's images). */
@@ -33,6 +40,8 @@ export interface PromptInputs {
   neighbours: readonly (readonly number[])[];
   kLocal: number;
   kTransfer: number;
+  /** DA-Fusion candidates per image (0 when no selected method draws from 'prompt'). */
+  kPrompt?: number;
   seed: number;
 }
 
@@ -60,6 +69,17 @@ export function planCandidates(p: PromptInputs): CandidateJob[] {
       const from = byClass[k][rng.int(byClass[k].length)];
       const prompt = replaceClass(caption(from), p.classes[k], p.classes[y]);
       jobs.push({ n, source: 'transfer', j, prompt, promptFrom: from, seed: rng.nextU32() });
+    }
+    for (let j = 0; j < (p.kPrompt ?? 0); j++) {
+      const rng = new Rng(p.seed).fork(`prompt:${p.hashes[n]}:${j}`);
+      jobs.push({
+        n,
+        source: 'prompt',
+        j,
+        prompt: classPrompt(p.classes[y]),
+        promptFrom: n,
+        seed: rng.nextU32(),
+      });
     }
   }
   return jobs;

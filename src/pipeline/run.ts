@@ -4,19 +4,24 @@
  * is cached in the Store under its content + settings key (items.ts), so a re-run — or a run after a
  * crash — computes only what is missing; the tally counts computed vs cached items per stage.
  * Progress is one stream of StageProgress events. Pixels, candidates and features are read from the
- * store when needed, so memory grows only with the feature bank (N × S × K × D floats).
+ * store when needed; the feature bank is its index in memory and its rows on the GPU while training.
+ * Only the sources the selected methods draw from are made (run-sources.ts): caption candidates,
+ * DA-Fusion's fixed-prompt candidates, and views rendered on the GPU (counted as 'features' items).
  */
 import { BadDatasetError } from '../core/errors.ts';
 import { topNeighbours } from '../core/neighbours.ts';
 import type { StageName, StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { ModelCalls } from '../ort/calls.ts';
+import { Augmenter } from '../stages/augment/augmenter.ts';
+import { renderViews } from '../stages/augment/render-views.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
 import { type Generation, resolveGeneration } from '../stages/img2img/generation.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
-import type { FeatureBank } from '../train/bank.ts';
+import type { StreamedBank } from '../train/bank-rows.ts';
 import { BankBuilder } from './bank-build.ts';
+import { storeRows } from './bank-rows-store.ts';
 import type { ImageDecoder } from './import/decoder.ts';
 import type { DatasetSource } from './import/entry.ts';
 import { type ImportReport, importDataset } from './import/import.ts';
@@ -36,6 +41,7 @@ import { Lru } from './lru.ts';
 import type { MemoContext } from './memo.ts';
 import { planSplit, type RunSplit } from './plan-split.ts';
 import { planCandidates } from './prompts.ts';
+import { planRunSources } from './run-sources.ts';
 import type { PipelineSettings } from './settings.ts';
 import type { PipelineStages } from './stages.ts';
 import { count, type Tally } from './tally.ts';
@@ -53,7 +59,7 @@ export interface PipelineInput {
   store: Store<Collection>;
   stages: PipelineStages;
   settings: PipelineSettings;
-  /** Acquired only when a training run is not cached. */
+  /** Acquired only when a training run or a view is not cached. */
   gpu: () => Promise<Gpu>;
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
@@ -70,7 +76,8 @@ export interface PipelineResult {
   captions: Map<number, string>;
   /** Per class: its neighbour classes (indices), nearest first. */
   neighbours: number[][];
-  bank: FeatureBank;
+  /** The bank's index; its rows are read from the store (not held by the run). */
+  bank: StreamedBank;
   candidates: Candidate[];
   runs: RunOutcome[];
   tally: Tally;
@@ -84,6 +91,8 @@ export interface PipelineResult {
 
 export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   const { store, stages: st, settings: s, signal } = p;
+  // a method drawing from a source no run can make is refused before any work
+  const made = planRunSources(s.methods, s);
   const callsBefore = st.modelCalls?.() ?? {};
   const { notes, ...generation } = resolveGeneration(
     { strength: s.strength, steps: s.steps, guidance: s.guidance },
@@ -170,7 +179,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   const neighbours = topNeighbours(vectors, Math.min(s.neighbours, classes.length - 1)).indices;
   await st.release?.('embedder');
 
-  // candidates: local and transfer prompts through img2img
+  // candidates: local, transfer and fixed prompts (those the methods need) through img2img
   const planned = planCandidates({
     pool,
     labels,
@@ -178,8 +187,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     hashes,
     captions,
     neighbours,
-    kLocal: s.kLocal,
-    kTransfer: s.kTransfer,
+    kLocal: made.kLocal,
+    kTransfer: made.kTransfer,
+    kPrompt: made.kPrompt,
     seed: s.seed,
   });
   // DA-Fusion: a class with a learned token is named by it in every prompt of that class
@@ -201,45 +211,96 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   });
   await st.release?.('img2img');
 
-  // features: φ of every real image and every candidate, uncached ones a batch per backbone call, each
-  // written into the bank as it comes (the bank is the one thing a run must hold whole)
-  const sourceNames = [...(s.kLocal > 0 ? ['local'] : []), ...(s.kTransfer > 0 ? ['transfer'] : [])];
+  // features: φ of every real image, every candidate and every view, uncached ones a batch per backbone
+  // call, each written into the bank as it comes (the bank is the one thing a run must hold whole)
+  const sourceNames = made.order.slice(1);
   const counts = new Map(sourceNames.map((name) => [name, new Map<number, number>()]));
+  for (const v of made.views) for (const n of pool) counts.get(v)?.set(n, made.kViews);
   const slot = candidates.map((c) => {
     const bySource = counts.get(c.job.source) as Map<number, number>;
     const j = bySource.get(c.job.n) ?? 0;
     bySource.set(c.job.n, j + 1);
-    return { s: 1 + sourceNames.indexOf(c.job.source), j };
+    return { s: 1 + sourceNames.indexOf(c.job.source), n: c.job.n, j };
   });
-  const builder = new BankBuilder({ classes, labels, split, counts, D: st.featureDim });
+  const viewJobs = made.views.flatMap((source) =>
+    pool.flatMap((n) =>
+      Array.from({ length: made.kViews }, (_, k) => ({ source, n, k, s: 1 + sourceNames.indexOf(source) })),
+    ),
+  );
+  // the bank's index only: its rows stay in the store (rowJob: row → feature job, for their keys)
+  const builder = new BankBuilder(
+    { classes, labels, split, counts, D: st.featureDim, K: made.K },
+    { keep: false },
+  );
+  const rowJob = new Array<number>(builder.rowCount);
   const featureJobs: FeatureJob[] = [
     ...labels.map((_, n) => ({ id: hashes[n], image: image(n) })),
     ...candidates.map((c) => ({
       id: c.key,
       image: async () => decodeImage(p.decoder, await candidatePng(store, c.key), c.key),
     })),
+    ...viewJobs.map((v) => ({
+      id: hashes[v.n],
+      image: image(v.n),
+      view: { source: v.source, k: v.k, seed: s.seed },
+    })),
   ];
+  // the source of each feature job, for the per-method bank keys below
+  const jobSource = [
+    ...labels.map(() => 'identity'),
+    ...candidates.map((c) => c.job.source as string),
+    ...viewJobs.map((v) => v.source),
+  ];
+  let augmenter: Augmenter | undefined;
+  const render = async (views: Parameters<typeof renderViews>[1]) => {
+    if (!st.backbonePreprocess) throw new Error('views need the backbone preprocess: these stages give none');
+    if (!augmenter || augmenter.gpu.lost) augmenter = await Augmenter.create(await p.gpu());
+    return renderViews(augmenter, views, st.backbonePreprocess);
+  };
   const featureKeys = await featureStream(
     ctx,
     st,
     featureJobs,
     (i, f) => {
-      if (i < labels.length) builder.real(i, f);
-      else {
-        const { s: source, j } = slot[i - labels.length];
-        builder.candidate(source, candidates[i - labels.length].job.n, j, f);
+      if (i < labels.length) rowJob[builder.real(i, f)] = i;
+      else if (i < labels.length + candidates.length) {
+        const { s: source, n, j } = slot[i - labels.length];
+        rowJob[builder.candidate(source, n, j, f)] = i;
+      } else {
+        const v = viewJobs[i - labels.length - candidates.length];
+        rowJob[builder.candidate(v.s, v.n, v.k, f)] = i;
       }
     },
-    { signal, onItem: (done) => progress('features', done, featureJobs.length, 'images') },
+    {
+      signal,
+      onItem: (done) => progress('features', done, featureJobs.length, 'images'),
+      render: (vs) => render(vs.map(({ image: im, id, view }) => ({ image: im, hash: id, ...view }))),
+    },
   );
-  const bank = builder.bank;
-  const bankKey = await itemKey('bank', {
-    features: featureKeys,
-    labels,
-    split: { train: split.train, valid: split.valid, test: split.test },
-    sources: bank.sources,
-  });
-  const runs = await trainRuns(ctx, bank, bankKey, {
+  const bank: StreamedBank = {
+    ...builder.meta,
+    rows: storeRows(
+      store,
+      rowJob.map((i) => featureKeys[i]),
+      st.featureDim,
+    ),
+  };
+  /**
+   * A method's bank key: the features of its own sources (in the run's item order), the labels, the
+   * split and its sources in its order; K when its sources alone would not give it (identity-only), so
+   * `autogenda` on a run of identity/local/transfer keeps the key a whole-bank key had before.
+   */
+  const keyFor = (sources: readonly string[]) => {
+    const own = Math.max(1, ...sources.map((x) => (x === 'identity' ? 1 : made.perImage(x))));
+    return itemKey('bank', {
+      features: featureKeys.filter((_, i) => sources.includes(jobSource[i])),
+      labels,
+      split: { train: split.train, valid: split.valid, test: split.test },
+      sources: [...sources],
+      ...(own !== bank.K && { K: bank.K }),
+    });
+  };
+  const runs = await trainRuns(ctx, bank, keyFor, {
     methods: s.methods,
     seeds: s.seeds,
     train: s.train,

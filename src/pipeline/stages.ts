@@ -2,6 +2,7 @@
  * What the pipeline needs from the models, as plain functions: the CLI and the app open real ONNX
  * stages behind it (open-stages.ts), unit tests give fakes. `ids` go into every cache key.
  */
+import type { ImagePreprocess } from '../models/manifest.ts';
 import type { ModelCalls } from '../ort/calls.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
 import type { GenerationDefaults } from '../stages/img2img/generation.ts';
@@ -50,6 +51,8 @@ export interface PipelineStages {
   /** φ(x): [images.length × dim]. */
   features(images: readonly RgbImage[]): Promise<Float32Array>;
   featureDim: number;
+  /** The backbone's resize and crop: views are drawn at its size (view-frame.ts); needed only for views. */
+  backbonePreprocess?: ImagePreprocess;
   /** For the one-file classifier export: the backbone graph and its pooled output. */
   backboneGraph(): Promise<{ bytes: Uint8Array; name: string; output: string }>;
   /** Frees a model the pipeline is done with (it reopens if called again); optional for fakes. */

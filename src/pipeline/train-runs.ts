@@ -1,13 +1,15 @@
 /**
  * Search → final train → evaluate for every method × seed (runMethod on the GPU), each run cached
- * under (bank key, method, seed, training config) with its final head, so a re-run trains nothing and
- * still exports the same classifier.
+ * under (its sub-bank's key, method, seed, training config) with its final head, so a re-run trains
+ * nothing and still exports the same classifier. The sub-bank key names only the features the method
+ * draws from (keyFor), so a source added to the run for another method leaves this run cached.
  */
 import { DeviceLostError } from '../core/errors.ts';
 import type { StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { JsonObject, JsonValue } from '../storage/store.ts';
-import type { FeatureBank } from '../train/bank.ts';
+import type { TrainBank } from '../train/bank-rows.ts';
+import { BankRowsGpu } from '../train/bank-rows-gpu.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DenseParams } from '../train/head-init.ts';
 import { parseMethodDef, resolveMethod } from '../train/method-registry.ts';
@@ -90,11 +92,46 @@ export async function onLiveDevice<T>(
   }
 }
 
+/**
+ * The bank's rows on the device, uploaded once for all methods × seeds of a run (a method's sub-bank is
+ * an index into them) and again only on a new device after a loss.
+ */
+function sharedRows(bank: TrainBank) {
+  let held: { gpu: Gpu; rows: BankRowsGpu } | undefined;
+  return {
+    async on(gpu: Gpu): Promise<BankRowsGpu> {
+      if (held?.gpu !== gpu) {
+        held?.rows.release();
+        held = undefined;
+        held = { gpu, rows: await BankRowsGpu.upload(gpu, bank) };
+      }
+      return held.rows;
+    },
+    release: () => held?.rows.release(),
+  };
+}
+
 export async function trainRuns(
   ctx: MemoContext,
-  bank: FeatureBank,
-  bankKey: string,
+  bank: TrainBank,
+  keyFor: (sources: readonly string[]) => Promise<string>,
   o: TrainRunsOptions,
+): Promise<RunOutcome[]> {
+  const rows = sharedRows(bank);
+  try {
+    return await trainEach(ctx, bank, keyFor, o, rows.on);
+  } finally {
+    rows.release();
+  }
+}
+
+async function trainEach(
+  ctx: MemoContext,
+  bank: TrainBank,
+  /** The key of the bank restricted to these sources (a method's, identity first). */
+  keyFor: (sources: readonly string[]) => Promise<string>,
+  o: TrainRunsOptions,
+  rowsOn: (gpu: Gpu) => Promise<BankRowsGpu>,
 ): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
   // every name is checked against the bank before the first run trains
@@ -125,17 +162,18 @@ export async function trainRuns(
       mark(0);
       const cfg = { ...o.train, seed };
       const key = await itemKey('run', {
-        bank: bankKey,
+        bank: await keyFor((resolved.get(name) as ReturnType<typeof resolveMethod>).def.sources),
         method: name,
         cfg: JSON.parse(JSON.stringify(cfg)) as JsonValue,
       });
       const item = await memo(ctx, 'train', 'runs', key, async () => {
         const m = resolved.get(name) as ReturnType<typeof resolveMethod>;
         const sub = selectSources(bank, m.sourceIndex);
-        const r = await onLiveDevice(o.gpu, (gpu) =>
+        const r = await onLiveDevice(o.gpu, async (gpu) =>
           runMethod(gpu, sub, m.spec, cfg, {
             onProgress: (p) => o.onProgress?.(p.type === 'stage' ? tagged(p) : p),
             signal: o.signal,
+            rows: await rowsOn(gpu),
           }),
         );
         const meta = {

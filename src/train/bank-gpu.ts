@@ -1,82 +1,53 @@
 /**
- * The feature bank on the GPU. Features are split by sample into chunks that each fit one storage binding
- * (maxStorageBufferBindingSize and maxBufferSize; 128 MiB on many adapters), so banks of any size work in
- * fp32; the gathers run once per chunk. Labels and the sample pools (train, valid, train ∪ valid) sit beside.
+ * One (sub-)bank as the training kernels see it: the feature rows on the GPU (BankRowsGpu, shared by all
+ * methods of a run or owned by this bank), a u32 table of labels then the index [N][S][K] → GPU row,
+ * and the sample pools (train, valid, train ∪ valid).
  */
-import { LimitTooLowError } from '../core/errors.ts';
-import { STORAGE } from '../gpu/buffers.ts';
 import type { Gpu } from '../gpu/device.ts';
-import type { FeatureBank } from './bank.ts';
+import type { BankMeta } from './bank.ts';
+import type { TrainBank } from './bank-rows.ts';
+import { BankRowsGpu, type Chunk } from './bank-rows-gpu.ts';
 import type { PoolName } from './schedule.ts';
 
-/** Floats per staged upload (16 MiB). */
-const UPLOAD_SLICE_FLOATS = 4 * 2 ** 20;
+export type { Chunk };
 
-export interface Chunk {
-  buffer: GPUBuffer;
-  start: number;
-  end: number;
+/** The gathers' `table` binding: labels [N], then the index [N·S·K] (its entries are GPU rows). */
+export function bankTable(labels: Int32Array, gpuIndex: Uint32Array): Uint32Array {
+  const t = new Uint32Array(labels.length + gpuIndex.length);
+  t.set(new Uint32Array(labels.buffer, labels.byteOffset, labels.length));
+  t.set(gpuIndex, labels.length);
+  return t;
 }
 
 export class BankGpu {
   private constructor(
     readonly gpu: Gpu,
-    readonly bank: FeatureBank,
-    readonly chunks: Chunk[],
-    readonly labels: GPUBuffer,
+    readonly bank: TrainBank,
+    readonly rows: BankRowsGpu,
+    readonly table: GPUBuffer,
     readonly pools: Record<PoolName, { buffer: GPUBuffer; size: number }>,
     private readonly owned: GPUBuffer[],
+    private readonly ownsRows: boolean,
   ) {}
 
-  /** Samples per chunk under the device's binding limits (exported for tests and docs). */
-  static samplesPerChunk(gpu: Gpu, bank: Pick<FeatureBank, 'S' | 'K' | 'D'>, capBytes?: number): number {
-    const limit = Math.min(
-      gpu.limits.maxStorageBufferBindingSize,
-      gpu.limits.maxBufferSize,
-      capBytes ?? Number.POSITIVE_INFINITY,
-    );
-    const perSample = 4 * bank.S * bank.K * bank.D;
-    const n = Math.floor(limit / perSample);
-    if (n < 1)
-      throw new LimitTooLowError(
-        'maxStorageBufferBindingSize',
-        limit,
-        perSample,
-        'to hold one sample’s features',
-      );
-    return n;
+  get chunks(): Chunk[] {
+    return this.rows.chunks;
   }
 
-  /** `chunkBytes` caps chunk size below the device limit (tests use it to force several chunks). */
-  static upload(gpu: Gpu, bank: FeatureBank, chunkBytes?: number): BankGpu {
+  /**
+   * The bank on `rows` (uploaded once for a run, not released here), or on rows uploaded now for it alone
+   * (`chunkBytes` caps a chunk below the device limit: tests force several chunks with it).
+   */
+  static async create(
+    gpu: Gpu,
+    bank: TrainBank,
+    shared?: BankRowsGpu,
+    chunkBytes?: number,
+  ): Promise<BankGpu> {
+    const rows = shared ?? (await BankRowsGpu.upload(gpu, bank, chunkBytes));
     const owned: GPUBuffer[] = [];
-    const per = BankGpu.samplesPerChunk(gpu, bank, chunkBytes);
-    const stride = bank.S * bank.K * bank.D;
-    const chunks: Chunk[] = [];
-    for (let start = 0; start < bank.N; start += per) {
-      const end = Math.min(bank.N, start + per);
-      const view = bank.features.subarray(start * stride, end * stride);
-      // Exact size, not pooled: a pool bucket could round a chunk past the binding limit.
-      const buffer = gpu.device.createBuffer({
-        size: view.byteLength,
-        usage: STORAGE,
-        label: `bank.chunk${chunks.length}`,
-      });
-      // In slices, each submitted at once: writeBuffer stages its bytes until the next submit, and
-      // staging a whole bank at once held it twice more in host memory (issue 14's memory figures).
-      for (let at = 0; at < view.length; at += UPLOAD_SLICE_FLOATS) {
-        const part = view.subarray(at, at + UPLOAD_SLICE_FLOATS);
-        gpu.device.queue.writeBuffer(buffer, 4 * at, part);
-        gpu.device.queue.submit([]);
-      }
-      chunks.push({ buffer, start, end });
-    }
-    const labels = gpu.upload(
-      new Uint32Array(bank.labels.buffer, bank.labels.byteOffset, bank.labels.length),
-      undefined,
-      'bank.labels',
-    );
-    owned.push(labels);
+    const table = gpu.upload(bankTable(bank.labels, rows.gpuIndex(bank)), undefined, 'bank.table');
+    owned.push(table);
     const pool = (idx: number[]) => {
       const buffer = gpu.upload(Uint32Array.from(idx.length ? idx : [0]), undefined, 'bank.pool');
       owned.push(buffer);
@@ -84,11 +55,21 @@ export class BankGpu {
     };
     const { train, valid } = bank.split;
     const pools = { train: pool(train), valid: pool(valid), all: pool([...train, ...valid]) };
-    return new BankGpu(gpu, bank, chunks, labels, pools, owned);
+    return new BankGpu(gpu, bank, rows, table, pools, owned, !shared);
+  }
+
+  /** Shape fields of a gather over `chunk`. */
+  static chunkShape(bank: BankMeta, chunk?: Chunk) {
+    return {
+      N: bank.N,
+      chunkStart: chunk?.start ?? 0,
+      chunkEnd: chunk?.end ?? 0,
+      rowStart: chunk?.rowStart ?? 0,
+    };
   }
 
   release(): void {
     for (const b of this.owned) this.gpu.pool.release(b);
-    for (const c of this.chunks) c.buffer.destroy();
+    if (this.ownsRows) this.rows.release();
   }
 }

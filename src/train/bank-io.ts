@@ -6,7 +6,14 @@
  */
 import { BadDatasetError } from '../core/errors.ts';
 import { npyHeader, parseNpy, writeNpy } from '../core/npy.ts';
-import { BANK_FILES, type BankFileNames, checkBank, type FeatureBank, validateBank } from './bank.ts';
+import {
+  BANK_FILES,
+  type BankFileNames,
+  checkBank,
+  denseFeatures,
+  type FeatureBank,
+  validateBank,
+} from './bank.ts';
 
 /** The few file operations a bank needs. */
 export interface BankFs {
@@ -92,7 +99,7 @@ export async function writeBankDir(dir: string, bank: FeatureBank, fs: BankFs = 
   const { train, valid, test } = bank.split;
   await fs.writeFile(join(dir, BANK_FILES.split), enc.encode(`${JSON.stringify({ train, valid, test })}\n`));
   await fs.writeFile(join(dir, BANK_FILES.labels), writeNpy(bank.labels, [bank.N]));
-  const f = bank.features;
+  const f = denseFeatures(bank); // an indexed bank is written in the dense .npy layout
   const path = join(dir, BANK_FILES.features);
   await fs.writeFile(path, npyHeader(f, [bank.N, bank.S, bank.K, bank.D]));
   await fs.writeFile(path, new Uint8Array(f.buffer, f.byteOffset, f.byteLength), { append: true });

@@ -2,6 +2,8 @@
  * The feature bank: φ for every sample × source × candidate, labels and the train/valid/test split
  * (ALGORITHM.md §6–9). On disk it is a directory (see bank-io.ts): features.npy float32 [N,S,K,D],
  * labels.npy int32 [N], split.json {train,valid,test} and bank.json {classes,sources,candidates,dim}.
+ * In memory a bank may instead be unique rows plus an index [N][S][K] → row (a run's bank: a test image
+ * or the identity source points K·S times at one row, and a method's sources are an index, not a copy).
  * Validation never copies the features; the NaN/Inf scan is one pass over them.
  */
 import { describeClass } from '../core/classes.ts';
@@ -15,17 +17,23 @@ export interface BankSplit {
   test: number[];
 }
 
-export interface FeatureBank {
+/** Everything of a bank but its feature values. */
+export interface BankMeta {
   classes: string[];
   sources: string[];
   N: number;
   S: number;
   K: number;
   D: number;
-  /** Row-major [N][S][K][D]; see featureOffset. */
-  features: Float32Array;
   labels: Int32Array;
   split: BankSplit;
+  /** [N][S][K] → feature row; absent: dense, row (n·S + s)·K + k. */
+  index?: Uint32Array;
+}
+
+export interface FeatureBank extends BankMeta {
+  /** Feature rows [rows][D], row-major: [N][S][K][D] when dense; see featureOffset. */
+  features: Float32Array;
 }
 
 /** What a bank directory holds, after the .npy files are parsed and the JSON files are JSON.parse'd. */
@@ -51,14 +59,36 @@ export const BANK_FILES: BankFileNames = {
   split: 'split.json',
 };
 
+/** Feature row of (sample n, source s, candidate k): through the index, else dense. */
+export function rowOf(bank: Pick<BankMeta, 'S' | 'K' | 'index'>, n: number, s: number, k: number): number {
+  const slot = (n * bank.S + s) * bank.K + k;
+  return bank.index ? bank.index[slot] : slot;
+}
+
 /** Index of the first float of (sample n, source s, candidate k) in bank.features. */
 export function featureOffset(
-  bank: Pick<FeatureBank, 'S' | 'K' | 'D'>,
+  bank: Pick<BankMeta, 'S' | 'K' | 'D' | 'index'>,
   n: number,
   s: number,
   k: number,
 ): number {
-  return ((n * bank.S + s) * bank.K + k) * bank.D;
+  return rowOf(bank, n, s, k) * bank.D;
+}
+
+/** The index of a bank, dense banks included (a new identity table for those). */
+export function bankIndex(bank: Pick<BankMeta, 'N' | 'S' | 'K' | 'index'>): Uint32Array {
+  return bank.index ?? Uint32Array.from({ length: bank.N * bank.S * bank.K }, (_, i) => i);
+}
+
+/** The features as dense [N][S][K][D] (the .npy layout): the array itself when the bank has no index. */
+export function denseFeatures(bank: FeatureBank): Float32Array {
+  if (!bank.index) return bank.features;
+  const { D } = bank;
+  const out = new Float32Array(bank.index.length * D);
+  bank.index.forEach((row, slot) => {
+    out.set(bank.features.subarray(row * D, (row + 1) * D), slot * D);
+  });
+  return out;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> =>
@@ -147,7 +177,8 @@ export function checkBank(bank: FeatureBank, names: Partial<BankFileNames> = {})
   const nm = { ...BANK_FILES, ...names };
   const { N, S, K, D, classes, labels, split, features } = bank;
   const C = classes.length;
-  if (features.length !== N * S * K * D) {
+  if (bank.index) checkIndex(bank, nm.features);
+  else if (features.length !== N * S * K * D) {
     throw new BadDatasetError(
       nm.features,
       `${features.length} values but [N,S,K,D] = [${N},${S},${K},${D}] needs ${N * S * K * D}`,
@@ -202,6 +233,13 @@ export function checkBank(bank: FeatureBank, names: Partial<BankFileNames> = {})
     });
   }
   const bad = firstNonFinite(features);
+  if (bad >= 0 && bank.index) {
+    const row = Math.floor(bad / D);
+    throw new BadDatasetError(
+      nm.features,
+      `${features[bad]} in feature row ${row}, dim ${bad % D} (flat index ${bad}); features must be finite`,
+    );
+  }
   if (bad >= 0) {
     const v = features[bad];
     const d = bad % D;
@@ -214,6 +252,20 @@ export function checkBank(bank: FeatureBank, names: Partial<BankFileNames> = {})
     );
   }
   return warnings;
+}
+
+/** An indexed bank: one row per slot of [N][S][K], each row present in the features. */
+function checkIndex(bank: FeatureBank, file: string): void {
+  const { N, S, K, D, index, features } = bank;
+  const rows = features.length / D;
+  if (!index || index.length !== N * S * K || !Number.isInteger(rows)) {
+    throw new BadDatasetError(
+      file,
+      `an index of ${index?.length} slots over ${features.length} values does not fit [N,S,K,D] = [${N},${S},${K},${D}]`,
+    );
+  }
+  const bad = index.findIndex((r) => r >= rows);
+  if (bad >= 0) throw new BadDatasetError(file, `index slot ${bad} points at row ${index[bad]} of ${rows}`);
 }
 
 /** Flat index of the first NaN/±Inf, or -1. x - x is 0 for every finite x and NaN otherwise. */

@@ -13,8 +13,10 @@ import { argmaxKernel } from '../gpu/kernels/argmax.wgsl.ts';
 import { gatherKernel } from '../gpu/kernels/gather.wgsl.ts';
 import { mixKernel } from '../gpu/kernels/mix.wgsl.ts';
 import { softmaxCeKernel } from '../gpu/kernels/softmax-ce.wgsl.ts';
-import type { FeatureBank } from './bank.ts';
-import { BankGpu } from './bank-gpu.ts';
+import { rowOf } from './bank.ts';
+import { BankGpu, type Chunk } from './bank-gpu.ts';
+import { rowSource, type TrainBank } from './bank-rows.ts';
+import type { BankRowsGpu } from './bank-rows-gpu.ts';
 import type { TrainConfig } from './config.ts';
 import { HeadGpu } from './head-gpu.ts';
 import { type DenseParams, initHead } from './head-init.ts';
@@ -33,6 +35,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Cap on a feature chunk's bytes (tests force several chunks with it). */
   chunkBytes?: number;
+  /** The bank's rows, already on this device (a run uploads them once for all its methods). */
+  rows?: BankRowsGpu;
 }
 
 export interface SearchOutcome {
@@ -91,9 +95,14 @@ export class TrainEngine {
     }
   }
 
-  static create(gpu: Gpu, bank: FeatureBank, cfg: TrainConfig, opts: EngineOptions = {}): TrainEngine {
+  static async create(
+    gpu: Gpu,
+    bank: TrainBank,
+    cfg: TrainConfig,
+    opts: EngineOptions = {},
+  ): Promise<TrainEngine> {
     gpu.assertAlive();
-    return new TrainEngine(gpu, BankGpu.upload(gpu, bank, opts.chunkBytes), cfg, opts);
+    return new TrainEngine(gpu, await BankGpu.create(gpu, bank, opts.rows, opts.chunkBytes), cfg, opts);
   }
 
   private get sizes() {
@@ -107,7 +116,7 @@ export class TrainEngine {
     return buf;
   }
 
-  private shape(pool: PoolName, chunk?: { start: number; end: number }) {
+  private shape(pool: PoolName, chunk?: Chunk) {
     const b = this.bankGpu.bank;
     return this.f.shape({
       B: this.cfg.batchSize,
@@ -116,8 +125,7 @@ export class TrainEngine {
       S: b.S,
       K: b.K,
       nPool: this.bankGpu.pools[pool].size,
-      chunkStart: chunk?.start ?? 0,
-      chunkEnd: chunk?.end ?? 0,
+      ...BankGpu.chunkShape(b, chunk),
     });
   }
 
@@ -157,7 +165,7 @@ export class TrainEngine {
     for (const chunk of this.bankGpu.chunks) {
       const bufs = {
         feats: chunk.buffer,
-        labels: this.bankGpu.labels,
+        table: this.bankGpu.table,
         pool: this.bankGpu.pools[pool].buffer,
         alpha,
         x,
@@ -188,7 +196,7 @@ export class TrainEngine {
     for (const chunk of this.bankGpu.chunks) {
       const bufs = {
         feats: chunk.buffer,
-        labels: this.bankGpu.labels,
+        table: this.bankGpu.table,
         pool: this.bankGpu.pools.valid.buffer,
         alpha,
         xs,
@@ -289,18 +297,17 @@ export class TrainEngine {
   /** Predicted class for every test sample (source 0, candidate 0), in blocks that fit a binding. */
   async predict(head: HeadGpu, rowsIdx: number[] = this.bankGpu.bank.split.test): Promise<Int32Array> {
     const bank = this.bankGpu.bank;
-    const { S, K, D } = bank;
     const preds = new Int32Array(rowsIdx.length);
-    const widest = Math.max(D, this.cfg.hidden, this.C);
+    const widest = Math.max(bank.D, this.cfg.hidden, this.C);
     const block = Math.max(
       1,
       Math.min(4096, Math.floor(this.gpu.limits.maxStorageBufferBindingSize / (4 * widest))),
     );
+    const source = rowSource(bank);
     for (let at = 0; at < rowsIdx.length; at += block) {
       const idx = rowsIdx.slice(at, at + block);
-      const x = new Float32Array(idx.length * D);
-      for (const [r, n] of idx.entries())
-        x.set(bank.features.subarray(n * S * K * D, n * S * K * D + D), r * D);
+      // the block's rows read from the bank's rows (a run's: from the store), not a copy of the bank
+      const x = await source.read(idx.map((n) => rowOf(bank, n, 0, 0)));
       const f = new OpFactory(this.gpu);
       const xb = f.buffer(x.byteLength, 'eval.x');
       this.gpu.device.queue.writeBuffer(xb, 0, x);

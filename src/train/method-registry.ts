@@ -146,6 +146,13 @@ function withIdentity(name: string, sources: string[], probs: number[]): MethodD
   return { name, sources: s, rule: { kind: 'fixed', probs: p }, about: 'custom' };
 }
 
+/** The union of the methods' sources, identity first (what a run or a provider must put in the bank). */
+export function sourcesFor(methods: readonly MethodDef[]): string[] {
+  const out = ['identity'];
+  for (const m of methods) for (const s of m.sources) if (!out.includes(s)) out.push(s);
+  return out;
+}
+
 export interface ResolvedMethod {
   def: MethodDef;
   /** Index in the bank's sources of each of the method's sources. */

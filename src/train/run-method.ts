@@ -3,7 +3,7 @@
  * one, train a fresh head on train ∪ valid with it, and evaluate on the test split (source 0, candidate 0).
  */
 import type { Gpu } from '../gpu/device.ts';
-import type { FeatureBank } from './bank.ts';
+import type { TrainBank } from './bank-rows.ts';
 import type { TrainConfig } from './config.ts';
 import { type EngineOptions, type PhaseStats, TrainEngine } from './engine.ts';
 import type { DenseParams } from './head-init.ts';
@@ -35,14 +35,14 @@ export interface MethodResult {
 
 export async function runMethod(
   gpu: Gpu,
-  bank: FeatureBank,
+  bank: TrainBank,
   method: MethodSpec,
   cfg: TrainConfig,
   opts: EngineOptions = {},
 ): Promise<MethodResult> {
   const C = bank.classes.length;
   const S = bank.S;
-  const engine = TrainEngine.create(gpu, bank, cfg, opts);
+  const engine = await TrainEngine.create(gpu, bank, cfg, opts);
   try {
     let alpha: Float32Array;
     const search: HistoryEpoch[] = [];

@@ -16,10 +16,13 @@ export interface ShapeFields {
   R: number;
   Cin: number;
   rows: number;
+  /** Gathers: the first GPU row of the chunk, and the samples in the bank (the table's labels). */
+  rowStart: number;
+  N: number;
 }
 
 export function packShape(f: Partial<ShapeFields>): Uint32Array {
-  const u = new Uint32Array(12);
+  const u = new Uint32Array(16);
   const order: (keyof ShapeFields)[] = [
     'B',
     'D',
@@ -32,6 +35,8 @@ export function packShape(f: Partial<ShapeFields>): Uint32Array {
     'R',
     'Cin',
     'rows',
+    'rowStart',
+    'N',
   ];
   order.forEach((k, i) => {
     u[i] = f[k] ?? 0;

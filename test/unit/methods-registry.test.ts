@@ -4,9 +4,8 @@
  * the sources it has; a sub-bank copies exactly the chosen sources.
  */
 import { describe, expect, it } from 'vitest';
-import { sourcesFor } from '../../src/experiment/runner.ts';
 import { featureOffset } from '../../src/train/bank.ts';
-import { METHODS, parseMethodDef, resolveMethod } from '../../src/train/method-registry.ts';
+import { METHODS, parseMethodDef, resolveMethod, sourcesFor } from '../../src/train/method-registry.ts';
 import { logitsFromProbs, policyProbs } from '../../src/train/methods.ts';
 import { selectSources } from '../../src/train/sub-bank.ts';
 import { randomBank } from '../support/random-bank.ts';

@@ -2,8 +2,8 @@
  * Issue 14 item 5, memory that does not grow with the dataset: the real runPipeline over the fixture
  * models (ORT wasm) keeps no image bytes or pixels for the run. Pixels are decoded on demand through a
  * small LRU (counted here: with room for one image each stage reads its images from the store again),
- * the result's candidates are keys without PNG bytes, the bank is written feature by feature and equals
- * the one assembled from the stored features, and the export reads every image from the store when it
+ * the result's candidates are keys without PNG bytes, the bank is an index whose rows are read from the
+ * store and equal the bank assembled from the stored features, and the export reads every image from the store when it
  * writes it, byte for byte the stored files.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,7 +122,11 @@ describe('a run keeps no image for its whole length', () => {
     });
     expect([r.bank.N, r.bank.S, r.bank.K, r.bank.D]).toEqual([want.N, want.S, want.K, want.D]);
     expect(r.bank.sources).toEqual(want.sources);
-    expect(Buffer.from(r.bank.features.buffer).equals(Buffer.from(want.features.buffer))).toBe(true);
+    // the run holds the index only; its rows, read from the store, are the assembled bank's rows
+    expect(Array.from(r.bank.index)).toEqual(Array.from(want.index ?? []));
+    const rows = await r.bank.rows.read(Array.from({ length: r.bank.rows.count }, (_, i) => i));
+    expect(Buffer.from(rows.buffer).equals(Buffer.from(want.features.buffer))).toBe(true);
+    expect('features' in r.bank).toBe(false);
   });
 
   it('the export reads each image from the store as it writes it, byte for byte', async () => {

@@ -18,11 +18,12 @@ import {
   recordsCsv,
   summarize,
 } from '../../experiment/report.ts';
-import { planMethods, runExperiment, type SettingProvider, sourcesFor } from '../../experiment/runner.ts';
+import { planMethods, runExperiment, type SettingProvider } from '../../experiment/runner.ts';
 import { adapterLabel } from '../../gpu/capabilities.ts';
 import { Gpu } from '../../gpu/device.ts';
 import { Augmenter } from '../../stages/augment/augmenter.ts';
 import { type BankFs, denoFs, readBankDir } from '../../train/bank-io.ts';
+import { sourcesFor } from '../../train/method-registry.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
 import { type Command, EXIT } from '../command.ts';
 import { progressBar } from '../progress-bar.ts';

@@ -5,10 +5,14 @@
 import type { BindingSpec } from '../kernel.ts';
 import { RANDOM_WGSL } from './random.wgsl.ts';
 
-/** What both gathers read: one bank chunk, all labels, the sample pool and the policy logits a [C][S]. */
+/**
+ * What both gathers read: one chunk of feature rows, the bank's table (labels [N], then the index
+ * [N][S][K] → row, so shared rows are stored once), the sample pool and the policy logits a [C][S].
+ * Labels and index share one binding to stay within 8 storage buffers per stage.
+ */
 export const BANK_INPUTS: readonly BindingSpec[] = [
   { name: 'feats', kind: 'read', type: 'array<f32>' },
-  { name: 'labels', kind: 'read', type: 'array<u32>' },
+  { name: 'table', kind: 'read', type: 'array<u32>' },
   { name: 'pool', kind: 'read', type: 'array<u32>' },
   { name: 'alpha', kind: 'read', type: 'array<f32>' },
 ];
@@ -29,6 +33,15 @@ fn draw_sample(j: u32) -> u32 {
 fn draw_candidate(j: u32, s: u32) -> u32 {
   let u = uniform_open(step.seed, step.stream * 4u + 2u, j * shape.S + s);
   return min(u32(u * f32(shape.K)), shape.K - 1u);
+}
+
+fn label_of(n: u32) -> u32 {
+  return table[n];
+}
+
+/** First float, in this chunk's feats, of (sample n, source s, candidate k). */
+fn feature_at(n: u32, s: u32, k: u32) -> u32 {
+  return (table[shape.N + (n * shape.S + s) * shape.K + k] - shape.rowStart) * shape.D;
 }
 
 fn source_noise(j: u32, s: u32) -> f32 {

@@ -24,7 +24,7 @@ ${DRAW_WGSL}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let j = wid.x;
   let n = draw_sample(j);
-  let label = labels[n];
+  let label = label_of(n);
   var best = 0u;
   var bestScore = -3.4e38;
   for (var s = 0u; s < shape.S; s++) {
@@ -33,7 +33,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   let k = draw_candidate(j, best);
   if (n < shape.chunkStart || n >= shape.chunkEnd) { return; }
-  let src = (((n - shape.chunkStart) * shape.S + best) * shape.K + k) * shape.D;
+  let src = feature_at(n, best, k);
   for (var d = lid.x; d < shape.D; d += 64u) {
     x[j * shape.D + d] = feats[src + d];
   }

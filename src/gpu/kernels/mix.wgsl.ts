@@ -26,7 +26,7 @@ const MAX_S: u32 = 16u;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let j = wid.x;
   let n = draw_sample(j);
-  let label = labels[n];
+  let label = label_of(n);
   var w: array<f32, MAX_S>;
   var kk: array<u32, MAX_S>;
   var top = -3.4e38;
@@ -39,11 +39,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   for (var s = 0u; s < shape.S; s++) { w[s] = exp(w[s] - top); total += w[s]; }
   for (var s = 0u; s < shape.S; s++) { w[s] = w[s] / total; }
   if (n < shape.chunkStart || n >= shape.chunkEnd) { return; }
-  let base = (n - shape.chunkStart) * shape.S;
+  var at: array<u32, MAX_S>;
+  for (var s = 0u; s < shape.S; s++) { at[s] = feature_at(n, s, kk[s]); }
   for (var d = lid.x; d < shape.D; d += 64u) {
     var acc = 0.0;
     for (var s = 0u; s < shape.S; s++) {
-      let v = feats[((base + s) * shape.K + kk[s]) * shape.D + d];
+      let v = feats[at[s] + d];
       xs[(j * shape.S + s) * shape.D + d] = v;
       acc += w[s] * v;
     }

@@ -1,19 +1,22 @@
 /**
- * The run's settings with the paper's defaults. Every field has a label and a short hint; the form
- * edits the shared `settings` signal, and the Run button stays disabled while settingsProblem says no.
+ * The run's settings. Every declared setting's field (label, limits, hint) comes from its one
+ * declaration (settings-fields.ts); the form edits the shared `settings` signal, and the Run button
+ * stays disabled while settingsProblem says no.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { SettingGroup } from '../../core/setting-spec.ts';
 import type { RunSettings } from '../../pipeline/app/contract.ts';
+import { runnableMethods } from '../../pipeline/run-sources.ts';
 import { METHODS } from '../../train/method-registry.ts';
-import { DEFAULT_SETTINGS } from '../app/settings-defaults.ts';
+import { DEFAULT_SETTINGS, PAPER_SETTINGS } from '../app/settings-defaults.ts';
 import { settings } from '../app/state.ts';
+import { type FormField, fieldPatch, formFields } from './settings-fields.ts';
 import { type ProfileKind, parseSeeds, profileFields, profileString } from './settings-form.ts';
 
 /** The registry's methods a run can make the sources of (the conventional-only ones belong to experiments). */
-const METHOD_NAMES = Object.values(METHODS)
-  .filter((m) => m.sources.every((src) => ['identity', 'local', 'transfer'].includes(src)))
-  .map((m) => m.name);
+// every registry method whose sources a run makes (captions, DA-Fusion prompts, GPU views)
+const METHOD_NAMES = runnableMethods();
 
 function Field(p: { label: string; hint?: string; children: ComponentChildren }) {
   return (
@@ -51,15 +54,50 @@ function NumberInput(p: {
   );
 }
 
-/** An emptied generation field means "the model's own value". */
-const orModel = (v: number) => (Number.isNaN(v) ? undefined : v);
+/** A declared setting's input: a number field, or a select of an enum's values. */
+function SettingInput({ f, onInput }: { f: FormField; onInput: (v: number | string) => void }) {
+  if (f.kind === 'select')
+    return (
+      <select
+        name={f.name}
+        value={f.value}
+        onChange={(e) => onInput((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {f.options?.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  return (
+    <NumberInput
+      name={f.name}
+      value={f.value as number | undefined}
+      min={f.min}
+      max={f.max}
+      step={f.step}
+      placeholder={f.placeholder}
+      onInput={onInput}
+    />
+  );
+}
 
 export function SettingsForm({ disabled }: { disabled: boolean }) {
   const s = settings.value;
   const set = (patch: Partial<RunSettings>) => {
     settings.value = { ...settings.value, ...patch };
   };
-  const setTrain = (patch: Partial<RunSettings['train']>) => set({ train: { ...s.train, ...patch } });
+  // every declared setting's field (settings-schema.ts), by group; the finer training knobs fold away
+  const all = formFields(s);
+  const fields = (group: SettingGroup, advanced = false) =>
+    all
+      .filter((f) => f.group === group && f.advanced === advanced)
+      .map((f) => (
+        <Field key={f.name} label={f.label} hint={f.hint}>
+          <SettingInput f={f} onInput={(v) => set(fieldPatch(f, settings.value, v))} />
+        </Field>
+      ));
   const prof = profileFields(s.profile);
   const setProfile = (patch: Partial<typeof prof>) => set({ profile: profileString({ ...prof, ...patch }) });
   const [seedText, setSeedText] = useState(s.seeds.join(', '));
@@ -105,110 +143,15 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
             <NumberInput name="shots" value={prof.shots} min={1} onInput={(v) => setProfile({ shots: v })} />
           </Field>
         )}
-        <Field label="Test fraction" hint="held out per class, never seen by search or training">
-          <NumberInput
-            name="test-fraction"
-            value={s.testFraction}
-            min={0.05}
-            max={0.9}
-            step="any"
-            onInput={(v) => set({ testFraction: v })}
-          />
-        </Field>
-        <Field label="Data seed" hint="the split, the prompts and the generation seeds">
-          <NumberInput name="seed" value={s.seed} min={0} onInput={(v) => set({ seed: v })} />
-        </Field>
+        {fields('data')}
       </fieldset>
       <fieldset disabled={disabled}>
         <legend>Generation</legend>
-        <Field label="Local candidates per image (K)" hint="img2img from captions of the same class">
-          <NumberInput name="k-local" value={s.kLocal} min={0} onInput={(v) => set({ kLocal: v })} />
-        </Field>
-        <Field label="Transfer candidates per image (K)" hint="img2img from captions of neighbour classes">
-          <NumberInput name="k-transfer" value={s.kTransfer} min={0} onInput={(v) => set({ kTransfer: v })} />
-        </Field>
-        <Field label="Neighbour classes (m)" hint="nearest class names by the sentence embedder">
-          <NumberInput
-            name="neighbours"
-            value={s.neighbours}
-            min={1}
-            onInput={(v) => set({ neighbours: v })}
-          />
-        </Field>
-        <Field label="Strength" hint="how far img2img moves from the original, [0, 1]; empty = the model's">
-          <NumberInput
-            name="strength"
-            value={s.strength}
-            min={0}
-            max={1}
-            step={0.05}
-            placeholder="model's"
-            onInput={(v) => set({ strength: orModel(v) })}
-          />
-        </Field>
-        <Field
-          label="Guidance"
-          hint="classifier-free guidance scale; empty = the model's (models trained without it ignore it)"
-        >
-          <NumberInput
-            name="guidance"
-            value={s.guidance}
-            min={0}
-            step={0.5}
-            placeholder="model's"
-            onInput={(v) => set({ guidance: orModel(v) })}
-          />
-        </Field>
-        <Field label="Denoising steps" hint="scheduler steps over the full schedule; empty = the model's">
-          <NumberInput
-            name="steps"
-            value={s.steps}
-            min={1}
-            placeholder="model's"
-            onInput={(v) => set({ steps: orModel(v) })}
-          />
-        </Field>
-        <Field
-          label="Images per img2img call"
-          hint="a batch per model call; the same images as one at a time"
-        >
-          <NumberInput
-            name="batch-generate"
-            value={s.batchGenerate}
-            min={1}
-            onInput={(v) => set({ batchGenerate: v })}
-          />
-        </Field>
-        <Field
-          label="Images per captioner call"
-          hint="a batch per model call; the same captions as one at a time"
-        >
-          <NumberInput
-            name="batch-caption"
-            value={s.batchCaption}
-            min={1}
-            onInput={(v) => set({ batchCaption: v })}
-          />
-        </Field>
+        {fields('generation')}
       </fieldset>
       <fieldset disabled={disabled}>
         <legend>Training</legend>
-        <Field label="Search epochs" hint="bilevel policy search">
-          <NumberInput
-            name="epochs"
-            value={s.train.epochs}
-            min={1}
-            onInput={(v) => setTrain({ epochs: v })}
-          />
-        </Field>
-        <Field label="Final epochs" hint="training the classifier with the policy">
-          <NumberInput
-            name="final-epochs"
-            value={s.train.finalEpochs}
-            min={1}
-            onInput={(v) => setTrain({ finalEpochs: v })}
-          />
-        </Field>
+        {fields('training')}
         <Field label="Training seeds" hint="every method runs once per seed; e.g. 0, 1, 2">
           <input
             type="text"
@@ -242,6 +185,10 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
             </label>
           ))}
         </fieldset>
+        <details class="field">
+          <summary>Training engine</summary>
+          {fields('training', true)}
+        </details>
       </fieldset>
       <div class="actions">
         <button
@@ -252,7 +199,18 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
             settings.value = DEFAULT_SETTINGS;
           }}
         >
-          Reset to the paper's defaults
+          Reset to the defaults
+        </button>
+        <button
+          class="secondary"
+          type="button"
+          disabled={disabled}
+          title="imbalance factor 0.1, three seeds, AutoGenDA against search-free and identity"
+          onClick={() => {
+            settings.value = PAPER_SETTINGS;
+          }}
+        >
+          The paper's comparison
         </button>
       </div>
     </form>

@@ -3,6 +3,7 @@ import type { GpuCase } from '../harness.ts';
 import { augmentAllCases } from './augment-all.case.ts';
 import { infraCases } from './infra.case.ts';
 import { matmulCases } from './matmul.case.ts';
+import { runViewCases } from './run-views.case.ts';
 import { thinMatmulCases } from './thin-matmul.case.ts';
 import { trainFdCases } from './train-fd.case.ts';
 import { trainKernelCases } from './train-kernels.case.ts';
@@ -16,4 +17,5 @@ export const allGpuCases: GpuCase[] = [
   ...trainFdCases,
   ...trainRunCases,
   ...augmentAllCases,
+  ...runViewCases,
 ];

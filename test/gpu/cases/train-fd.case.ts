@@ -9,6 +9,8 @@ import type { Gpu } from '../../../src/gpu/device.ts';
 import { alphaStepKernel, mixGradKernel } from '../../../src/gpu/kernels/alpha.wgsl.ts';
 import { mixKernel } from '../../../src/gpu/kernels/mix.wgsl.ts';
 import { softmaxCeKernel } from '../../../src/gpu/kernels/softmax-ce.wgsl.ts';
+import { bankIndex } from '../../../src/train/bank.ts';
+import { bankTable } from '../../../src/train/bank-gpu.ts';
 import { type HeadKind, resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
 import { HeadGpu } from '../../../src/train/head-gpu.ts';
 import { initHead } from '../../../src/train/head-init.ts';
@@ -168,12 +170,13 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
     nPool: bank.split.valid.length,
     chunkStart: 0,
     chunkEnd: bank.N,
+    N: bank.N,
   });
   const mix = await f.op(
     mixKernel,
     {
       feats: put(f, bank.features),
-      labels: put(f, Uint32Array.from(bank.labels)),
+      table: put(f, bankTable(bank.labels, bankIndex(bank))),
       pool: put(f, Uint32Array.from(bank.split.valid)),
       alpha: alphaBuf,
       xs,

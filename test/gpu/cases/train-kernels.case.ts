@@ -14,7 +14,8 @@ import { GRAD_ADAM_WG, gradAdamFor, gradAdamInvocations } from '../../../src/gpu
 import { mixKernel } from '../../../src/gpu/kernels/mix.wgsl.ts';
 import { biasReluKernel, RELU_WG, reluMaskKernel } from '../../../src/gpu/kernels/relu.wgsl.ts';
 import { softmaxCeKernel } from '../../../src/gpu/kernels/softmax-ce.wgsl.ts';
-import { featureOffset } from '../../../src/train/bank.ts';
+import { bankIndex, featureOffset } from '../../../src/train/bank.ts';
+import { bankTable } from '../../../src/train/bank-gpu.ts';
 import { resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
 import { NEVER, policyProbs } from '../../../src/train/methods.ts';
 import { encodeOps, type Op, OpFactory } from '../../../src/train/ops.ts';
@@ -195,7 +196,7 @@ export const trainKernelCases: GpuCase[] = [
       const x = put(f, poison(B * bank.D));
       const y = put(f, new Uint32Array(B).fill(999));
       const picks = put(f, new Uint32Array(3 * B).fill(999));
-      const labels = put(f, Uint32Array.from(bank.labels));
+      const table = put(f, bankTable(bank.labels, bankIndex(bank)));
       const poolBuf = put(f, Uint32Array.from(pool));
       const alphaBuf = put(f, alpha);
       const ops: Op[] = [];
@@ -214,9 +215,11 @@ export const trainKernelCases: GpuCase[] = [
           nPool: pool.length,
           chunkStart: start,
           chunkEnd: end,
+          rowStart: start * bank.S * bank.K,
+          N: bank.N,
         });
         ops.push(
-          await f.op(gatherKernel, { feats, labels, pool: poolBuf, alpha: alphaBuf, x, y, picks, shape }, [
+          await f.op(gatherKernel, { feats, table, pool: poolBuf, alpha: alphaBuf, x, y, picks, shape }, [
             B,
             1,
             1,
@@ -272,7 +275,7 @@ export const trainKernelCases: GpuCase[] = [
       const pool = bank.split.valid;
       const bufs = {
         feats: put(f, bank.features),
-        labels: put(f, Uint32Array.from(bank.labels)),
+        table: put(f, bankTable(bank.labels, bankIndex(bank))),
         pool: put(f, Uint32Array.from(pool)),
         alpha: put(f, alpha),
         xs: put(f, poison(B * 3 * bank.D)),
@@ -289,6 +292,7 @@ export const trainKernelCases: GpuCase[] = [
         nPool: pool.length,
         chunkStart: 0,
         chunkEnd: bank.N,
+        N: bank.N,
       });
       run(gpu, [await f.op(mixKernel, { ...bufs, shape }, [B, 1, 1])]);
       const z = await gpu.readF32(bufs.z, B * 3);

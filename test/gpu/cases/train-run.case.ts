@@ -3,9 +3,13 @@
  * and final training must land on the same α, history, losses, head and predictions (within fp32 error).
  * Banks are split into several chunks to exercise the chunked gathers.
  */
+import { denseFeatures, type FeatureBank } from '../../../src/train/bank.ts';
+import { gatherRows } from '../../../src/train/bank-rows.ts';
+import { BankRowsGpu } from '../../../src/train/bank-rows-gpu.ts';
 import { resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
 import { TrainEngine } from '../../../src/train/engine.ts';
 import { ReferenceTrainer } from '../../../src/train/reference.ts';
+import { selectSources } from '../../../src/train/sub-bank.ts';
 import { randomBank } from '../../support/random-bank.ts';
 import { assert, assertClose, freshSeed, type GpuCase } from '../harness.ts';
 
@@ -13,13 +17,77 @@ function flat(rows: number[][][]): number[] {
   return rows.flat(2);
 }
 
+/**
+ * A run's layout: each sample's real row is shared by its K identity slots (and by every slot of a
+ * test sample), the rows are in no sample order, and the method sees sources [0, 2] as an index remap.
+ */
+function sharedRowsBank(seed: number): FeatureBank {
+  const dense = randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 });
+  const { N, S, K, D } = dense;
+  const test = new Set(dense.split.test);
+  const index = new Uint32Array(N * S * K);
+  const rows: number[] = []; // dense rows kept, in reverse order
+  for (let n = N - 1; n >= 0; n--) {
+    for (let s = S - 1; s >= 0; s--) {
+      for (let k = K - 1; k >= 0; k--) {
+        const shared = test.has(n) || s === 0;
+        const slot = (n * S + s) * K + k;
+        if (shared && (s > 0 || k > 0)) continue; // filled from (n, 0, 0) below
+        index[slot] = rows.length;
+        rows.push(slot);
+      }
+    }
+    for (let slot = n * S * K; slot < (n + 1) * S * K; slot++) {
+      const s = Math.floor((slot - n * S * K) / K);
+      if (test.has(n) || s === 0) index[slot] = index[n * S * K];
+    }
+  }
+  const features = gatherRows(dense.features, D, rows);
+  assert(features.length < dense.features.length, 'the shared layout has fewer rows');
+  return selectSources({ ...dense, features, index }, [0, 2]);
+}
+
+/** The layout changes no number: the same bank made dense trains bit for bit the same. */
+async function sameAsDense(
+  gpu: Parameters<GpuCase['run']>[0],
+  bank: FeatureBank,
+  cfg: TrainConfig,
+  alpha: Float32Array,
+  params: { w: Float32Array; b: Float32Array }[],
+  tag: string,
+) {
+  const dense = await TrainEngine.create(
+    gpu,
+    { ...bank, features: denseFeatures(bank), index: undefined },
+    cfg,
+  );
+  try {
+    const a = (await dense.search()).alpha;
+    assert(
+      a.every((v, i) => v === alpha[i]),
+      `${tag}: α differs between the dense and the shared-rows layout`,
+    );
+    const p = (await dense.train(alpha)).params;
+    assert(
+      p.every(
+        (l, i) => l.w.every((v, j) => v === params[i].w[j]) && l.b.every((v, j) => v === params[i].b[j]),
+      ),
+      `${tag}: the final head differs between the dense and the shared-rows layout`,
+    );
+  } finally {
+    dense.release();
+  }
+}
+
 async function compare(
   gpu: Parameters<GpuCase['run']>[0],
   log: (m: string) => void,
   overrides: Partial<TrainConfig>,
+  layout: 'dense' | 'shared rows' = 'dense',
 ) {
   const seed = freshSeed();
-  const bank = randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 });
+  const bank =
+    layout === 'dense' ? randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 }) : sharedRowsBank(seed);
   const cfg = resolveTrainConfig({
     epochs: 2,
     finalEpochs: 2,
@@ -30,10 +98,13 @@ async function compare(
     hidden: 16,
     ...overrides,
   });
-  const perSample = 4 * bank.S * bank.K * bank.D;
-  const engine = TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17 }); // 3 chunks
+  const perSample = 4 * 3 * 2 * bank.D;
+  // 3 chunks; the shared-rows bank's rows are uploaded once, as a run does, and shared with the engine
+  const rows = layout === 'dense' ? undefined : await BankRowsGpu.upload(gpu, bank, perSample * 6);
+  const engine = await TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17, rows });
   try {
-    assert(engine.bankGpu.chunks.length === 3, `expected 3 chunks, got ${engine.bankGpu.chunks.length}`);
+    const chunks = engine.bankGpu.chunks.length;
+    assert(layout === 'dense' ? chunks === 3 : chunks > 3, `${layout}: got ${chunks} chunks`);
     const ref = new ReferenceTrainer(bank, cfg);
     const want = ref.search();
     const got = await engine.search();
@@ -65,6 +136,7 @@ async function compare(
       `${tag}: α moved during warm-up`,
     );
     const trained = await engine.train(got.alpha);
+    if (layout !== 'dense') await sameAsDense(gpu, bank, cfg, got.alpha, trained.params, tag);
     const refTrained = ref.train(got.alpha);
     const wantParams = ReferenceTrainer.params(refTrained.layers);
     let e2 = 0;
@@ -81,6 +153,7 @@ async function compare(
     );
   } finally {
     engine.release();
+    rows?.release();
   }
 }
 
@@ -100,5 +173,9 @@ export const trainRunCases: GpuCase[] = [
   {
     name: 'engine with a real-images warm-up epoch matches the float64 reference',
     run: (g, l) => compare(g, l, { epochs: 3, warmupEpochs: 1 }),
+  },
+  {
+    name: 'engine on shared rows (an index into unique rows, a sub-bank of sources, rows uploaded once) matches the float64 reference',
+    run: (g, l) => compare(g, l, { head: 'mlp' }, 'shared rows'),
   },
 ];

@@ -1,0 +1,36 @@
+/**
+ * A run's feature rows read from the store (each row is one stored feature), so the run's bank holds
+ * only its index in memory: training uploads the rows to the GPU a slice at a time and reads the test
+ * rows a block at a time (issue 14: memory that does not grow with the dataset).
+ */
+import type { Collection } from '../storage/schema.ts';
+import type { Store } from '../storage/store.ts';
+import type { RowSource } from '../train/bank-rows.ts';
+import { bytesF32 } from './memo.ts';
+
+/** Reads in flight at once (a store read is a file read in Deno, a transaction in IndexedDB). */
+const PARALLEL = 32;
+
+/** `keys[row]` is the store key of the feature in that row. */
+export function storeRows(store: Store<Collection>, keys: readonly string[], D: number): RowSource {
+  const one = async (row: number, out: Float32Array, at: number) => {
+    const key = keys[row];
+    const bytes = key === undefined ? undefined : await store.data('features', key);
+    if (!bytes) throw new Error(`bank row ${row}: feature ${key ?? '(none)'} is missing from the store`);
+    const f = bytesF32(bytes);
+    if (f.length !== D) throw new Error(`bank row ${row}: feature ${key} has ${f.length} values, not ${D}`);
+    out.set(f, at * D);
+  };
+  return {
+    count: keys.length,
+    async read(rows) {
+      const out = new Float32Array(rows.length * D);
+      for (let a = 0; a < rows.length; a += PARALLEL) {
+        const part: Promise<void>[] = [];
+        for (let i = a; i < Math.min(rows.length, a + PARALLEL); i++) part.push(one(rows[i], out, i));
+        await Promise.all(part);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * A bank's unique feature rows on the GPU, uploaded once and shared by every method trained on the bank
+ * (a method's sub-bank is an index into the same rows). Rows are placed sample by sample, so each sample's
+ * rows sit in one chunk; chunks each fit one storage binding (maxStorageBufferBindingSize, maxBufferSize;
+ * 128 MiB on many adapters), and the gathers run once per chunk.
+ */
+import { LimitTooLowError } from '../core/errors.ts';
+import { STORAGE } from '../gpu/buffers.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { type BankMeta, bankIndex } from './bank.ts';
+import { gatherRows, isStreamed, rowSource, type TrainBank } from './bank-rows.ts';
+
+/** Rows per staged upload slice (16 MiB at D = 2048): writeBuffer stages its bytes until the next submit. */
+const UPLOAD_SLICE_FLOATS = 4 * 2 ** 20;
+/** Slices staged before waiting for their copies to finish. */
+const SLICES_IN_FLIGHT = 2;
+
+/** Samples [start, end) whose rows are GPU rows [rowStart, rowEnd) of the whole upload. */
+export interface Chunk {
+  buffer: GPUBuffer;
+  start: number;
+  end: number;
+  rowStart: number;
+  rowEnd: number;
+}
+
+export class BankRowsGpu {
+  private constructor(
+    readonly gpu: Gpu,
+    readonly N: number,
+    readonly D: number,
+    /** GPU row → source row. */
+    readonly order: Uint32Array,
+    /** GPU rows of sample n: [sampleStart[n], sampleStart[n + 1]). */
+    readonly sampleStart: Uint32Array,
+    readonly chunks: Chunk[],
+  ) {}
+
+  /** Rows per chunk under the device's binding limits (`capBytes` lowers it: tests force several chunks). */
+  static rowsPerChunk(gpu: Gpu, D: number, capBytes?: number): number {
+    const limit = Math.min(
+      gpu.limits.maxStorageBufferBindingSize,
+      gpu.limits.maxBufferSize,
+      capBytes ?? Number.POSITIVE_INFINITY,
+    );
+    return Math.floor(limit / (4 * D));
+  }
+
+  /** Upload the rows `bank` uses (each once per sample), reading them from its array or its source. */
+  static async upload(gpu: Gpu, bank: TrainBank, chunkBytes?: number): Promise<BankRowsGpu> {
+    const source = rowSource(bank);
+    const rows = BankRowsGpu.place(gpu, bank, chunkBytes);
+    const slice = Math.max(1, Math.floor(UPLOAD_SLICE_FLOATS / bank.D));
+    let slices = 0;
+    try {
+      for (const c of rows.chunks) {
+        for (let at = c.rowStart; at < c.rowEnd; at += slice) {
+          const ids = rows.order.subarray(at, Math.min(c.rowEnd, at + slice));
+          // an in-memory bank is copied at once; a streamed one is read a slice at a time
+          const data = isStreamed(bank) ? await source.read(ids) : gatherRows(bank.features, bank.D, ids);
+          if (data.length !== ids.length * bank.D)
+            throw new Error(`bank rows: read ${data.length} values for ${ids.length} rows of ${bank.D}`);
+          gpu.device.queue.writeBuffer(c.buffer, 4 * (at - c.rowStart) * bank.D, data);
+          gpu.device.queue.submit([]);
+          // a staged slice is freed only once its copy is done: without waiting, the whole bank sat in
+          // staging memory once more at the start of training (issue 14's memory figures)
+          if (++slices % SLICES_IN_FLIGHT === 0) await gpu.device.queue.onSubmittedWorkDone();
+        }
+      }
+    } catch (e) {
+      rows.release();
+      throw e;
+    }
+    return rows;
+  }
+
+  /** Sample-major placement of the bank's rows and the chunk buffers (not yet written). */
+  private static place(gpu: Gpu, bank: BankMeta, chunkBytes?: number): BankRowsGpu {
+    const { N, S, K, D } = bank;
+    const index = bankIndex(bank);
+    const order: number[] = [];
+    const sampleStart = new Uint32Array(N + 1);
+    for (let n = 0; n < N; n++) {
+      sampleStart[n] = order.length;
+      const seen = new Set<number>();
+      for (const r of index.subarray(n * S * K, (n + 1) * S * K)) {
+        if (!seen.has(r)) order.push(r);
+        seen.add(r);
+      }
+    }
+    sampleStart[N] = order.length;
+    const per = BankRowsGpu.rowsPerChunk(gpu, D, chunkBytes);
+    const chunks: Chunk[] = [];
+    for (let start = 0; start < N; ) {
+      let end = start;
+      while (end < N && sampleStart[end + 1] - sampleStart[start] <= per) end++;
+      const need = sampleStart[start + 1] - sampleStart[start];
+      if (end === start)
+        throw new LimitTooLowError(
+          'maxStorageBufferBindingSize',
+          4 * per * D,
+          4 * need * D,
+          'to hold one sample’s features',
+        );
+      const rowStart = sampleStart[start];
+      const rowEnd = sampleStart[end];
+      // Exact size, not pooled: a pool bucket could round a chunk past the binding limit.
+      const buffer = gpu.device.createBuffer({
+        size: 4 * Math.max(1, rowEnd - rowStart) * D,
+        usage: STORAGE,
+        label: `bank.chunk${chunks.length}`,
+      });
+      chunks.push({ buffer, start, end, rowStart, rowEnd });
+      start = end;
+    }
+    return new BankRowsGpu(gpu, N, D, Uint32Array.from(order), sampleStart, chunks);
+  }
+
+  /** A (sub-)bank's index in GPU rows; every row it names must be one uploaded for the same sample. */
+  gpuIndex(bank: BankMeta): Uint32Array {
+    const { N, S, K } = bank;
+    if (N !== this.N || bank.D !== this.D)
+      throw new Error(`bank rows: a bank of ${N}×${bank.D} on rows uploaded for ${this.N}×${this.D}`);
+    const index = bankIndex(bank);
+    const out = new Uint32Array(index.length);
+    for (let n = 0; n < N; n++) {
+      const a = this.sampleStart[n];
+      const b = this.sampleStart[n + 1];
+      for (let slot = n * S * K; slot < (n + 1) * S * K; slot++) {
+        let g = a;
+        while (g < b && this.order[g] !== index[slot]) g++;
+        if (g === b)
+          throw new Error(`bank rows: sample ${n} uses row ${index[slot]}, which was not uploaded for it`);
+        out[slot] = g;
+      }
+    }
+    return out;
+  }
+
+  release(): void {
+    for (const c of this.chunks) c.buffer.destroy();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Issue 13's first acceptance point as a user runs it: `autogenda run` with every paper method (the
+ * baselines, the ablations, AutoGenDA w/ RA) over two seeds on fixture models and a small real-photo
+ * folder (Node launcher → Deno → ORT + WebGPU on lavapipe). Each method's sources are made — caption
+ * candidates, DA-Fusion's fixed-prompt candidates, flip/rotate and RandAugment views — and every
+ * method × seed is trained. A re-run with one more method (a `uniform:` form over sources already made)
+ * computes only that method's training runs; one with a new view source computes only those views
+ * and its runs; the others stay cached.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePhotoCrops } from '../support/photo-crops.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'autogenda-run-methods-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Async, so the test's own timers and output keep running while the CLI works. */
+function autogenda(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['scripts/autogenda.mjs', ...args], { stdio: 'pipe' });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+const PAPER = [
+  'identity',
+  'simple',
+  'randaugment',
+  'dafusion',
+  'git',
+  'search-free',
+  'wo-local',
+  'wo-transfer',
+  'autogenda',
+  'autogenda+ra',
+];
+const data = join(root, 'data');
+const models = join(root, 'fx');
+const out = join(root, 'out');
+const runArgs = (methods: string[]) => [
+  'run',
+  '--data',
+  data,
+  '--out',
+  out,
+  '--models',
+  models,
+  '--methods',
+  methods.join(','),
+  '--seeds',
+  '2',
+  '--k-local',
+  '1',
+  '--k-transfer',
+  '1',
+  '--steps',
+  '1',
+  '--epochs',
+  '1',
+];
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+/** "<stage> N computed, M cached" from the printed cache line. */
+const tallyOf = (text: string, stage: string) => {
+  const m = new RegExp(`${stage} (\\d+) computed, (\\d+) cached`).exec(text);
+  return m ? { computed: Number(m[1]), cached: Number(m[2]) } : undefined;
+};
+
+beforeAll(async () => {
+  // 2 classes × 5 crops: 8 training images, 2 held out
+  writePhotoCrops(
+    data,
+    { cat: 'chelsea.png', coffee: 'coffee.png' },
+    { count: 5, width: 40, height: 32, stride: 3 },
+  );
+  const fx = await autogenda('fixtures', '--out', models);
+  expect(fx.code, fx.err).toBe(0);
+}, 600_000);
+
+describe('autogenda run with every method', () => {
+  it('makes each method’s sources and trains every method × seed', async () => {
+    const r = await autogenda(...runArgs(PAPER));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/PLUMBING CHECK, NOT A RESULT/);
+    // 8 training images × (1 local + 1 transfer + 1 prompt) candidates
+    expect(tallyOf(r.out, 'candidates')).toEqual({ computed: 24, cached: 0 });
+    // 10 images + 24 candidates + 8 × (simple + randaugment) views
+    expect(tallyOf(r.out, 'features')).toEqual({ computed: 50, cached: 0 });
+    expect(tallyOf(r.out, 'train')).toEqual({ computed: 20, cached: 0 });
+
+    const metrics = json(join(out, 'metrics.json'));
+    expect(metrics.plumbingOnly).toBe(true);
+    const runs = metrics.runs as { method: string; seed: number; top1: number }[];
+    expect(runs.map((x) => `${x.method}/${x.seed}`)).toEqual(PAPER.flatMap((m) => [`${m}/0`, `${m}/1`]));
+    for (const x of runs) expect(x.top1).toBeGreaterThanOrEqual(0);
+    // each method's policy is over its own sources
+    const probs = (m: string) => (runs.find((x) => x.method === m) as unknown as { probs: number[][] }).probs;
+    expect(probs('dafusion')[0]).toHaveLength(2);
+    expect(probs('autogenda+ra')[0]).toHaveLength(4);
+    // the exported dataset is the first method's (identity): real images only
+    const lines = readFileSync(join(out, 'metadata.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).source)).toEqual(Array(8).fill('real'));
+  });
+
+  it('a re-run with one more method computes only that method’s runs', async () => {
+    const more = [...PAPER, 'uniform:prompt+simple'];
+    const r = await autogenda(...runArgs(more));
+    expect(r.code, r.err).toBe(0);
+    expect(tallyOf(r.out, 'candidates')).toEqual({ computed: 0, cached: 24 });
+    expect(tallyOf(r.out, 'features')).toEqual({ computed: 0, cached: 50 });
+    expect(tallyOf(r.out, 'train')).toEqual({ computed: 2, cached: 20 });
+    const runs = json(join(out, 'metrics.json')).runs as { method: string; probs: number[][] }[];
+    const added = runs.filter((x) => x.method === 'uniform:prompt+simple');
+    expect(added).toHaveLength(2);
+    // identity (weight 0), prompt, simple
+    expect(added[0].probs[0].map((p) => Number(p.toFixed(6)))).toEqual([0, 0.5, 0.5]);
+  });
+
+  it('a method with a new source computes only that source’s items and its runs', async () => {
+    const r = await autogenda(...runArgs([...PAPER, 'uniform:prompt+simple', 'uniform:transfer+flip-crop']));
+    expect(r.code, r.err).toBe(0);
+    expect(tallyOf(r.out, 'candidates')).toEqual({ computed: 0, cached: 24 });
+    // 8 flip-crop views are new; every other feature and run is found
+    expect(tallyOf(r.out, 'features')).toEqual({ computed: 8, cached: 50 });
+    expect(tallyOf(r.out, 'train')).toEqual({ computed: 2, cached: 22 });
+  });
+});
