@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Submits a sharded AutoGenDA run to Slurm: a job array of N shards (slurm-array.sbatch, one GPU each)
-# and the final run (slurm-final.sbatch), which starts only when every shard succeeded
-# (--dependency=afterok:<array job id>) and is cancelled if one failed (--kill-on-invalid-dep=yes).
+# Submits a sharded AutoGenDA run to Slurm in three jobs, each starting only when the one before succeeded
+# (--dependency=afterok:<id>) and cancelled if it failed (--kill-on-invalid-dep=yes):
+#   1. a job array of N shards with --until caption: each captions its share of the images;
+#   2. a job array of N shards: each makes its share of the candidates, views and features (their prompts
+#      draw on every shard's captions, hence the first array);
+#   3. the final run (slurm-final.sbatch): training, evaluation and the exports.
 #
 #   scripts/cluster/submit-slurm.sh N [autogenda run arguments...]
 #   scripts/cluster/submit-slurm.sh 8 --data /shared/ds --out /shared/run --models /shared/models
@@ -9,7 +12,7 @@
 # Extra sbatch options (they override the scripts' #SBATCH lines): AUTOGENDA_SBATCH_ARRAY for the array
 # tasks (e.g. "--partition=gpu --mem=40G"), AUTOGENDA_SBATCH_FINAL for the final job;
 # AUTOGENDA_ARRAY_THROTTLE=M runs at most M shards at once (--array=0-(N-1)%M).
-# Prints the two job ids as `array=ID final=ID` on stdout.
+# Prints the job ids as `captions=ID array=ID final=ID` on stdout.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,10 +28,14 @@ range="0-$((n - 1))${AUTOGENDA_ARRAY_THROTTLE:+%$AUTOGENDA_ARRAY_THROTTLE}"
 read -r -a array_opts <<<"${AUTOGENDA_SBATCH_ARRAY:-}"
 read -r -a final_opts <<<"${AUTOGENDA_SBATCH_FINAL:-}"
 
-array=$(sbatch --parsable --array="$range" "${array_opts[@]}" "$here/slurm-array.sbatch" "$@")
-array=${array%%;*} # --parsable prints "id;cluster" on a multi-cluster set-up
+captions=$(sbatch --parsable --array="$range" --job-name=autogenda-captions "${array_opts[@]}" \
+  "$here/slurm-array.sbatch" "$@" --until caption)
+captions=${captions%%;*} # --parsable prints "id;cluster" on a multi-cluster set-up
+array=$(sbatch --parsable --array="$range" --dependency="afterok:$captions" --kill-on-invalid-dep=yes \
+  "${array_opts[@]}" "$here/slurm-array.sbatch" "$@")
+array=${array%%;*}
 final=$(sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes "${final_opts[@]}" \
   "$here/slurm-final.sbatch" "$@")
 final=${final%%;*}
-echo "submitted: array job $array ($n shards, --array=$range), final job $final (after every shard succeeded)" >&2
-echo "array=$array final=$final"
+echo "submitted: captions array $captions and array job $array ($n shards each, --array=$range), final job $final (each after the one before succeeded)" >&2
+echo "captions=$captions array=$array final=$final"

@@ -9,6 +9,8 @@ export const EXIT = Object.freeze({
   NOT_IMPLEMENTED: 2,
   /** This machine cannot run AutoGenDA (doctor found problems). */
   UNUSABLE: 3,
+  /** A shard (`run --shard I/N`) waits on items other shards have not stored yet (EX_TEMPFAIL): run it again. */
+  WAITING: 75,
   /** Bad command line: unknown command or flag, missing value. */
   USAGE: 64,
 });

@@ -30,7 +30,7 @@ export async function decodeImage(decoder: ImageDecoder, bytes: Uint8Array, what
   return decoder.decode(bytes, h);
 }
 
-const captionKey = (st: PipelineStages, hash: string, className: string) =>
+export const captionKey = (st: PipelineStages, hash: string, className: string) =>
   itemKey('caption', {
     model: st.ids.captioner,
     image: hash,
@@ -85,6 +85,23 @@ export async function captionItems(
   return got.map((g) => String(g.item.meta.caption));
 }
 
+/**
+ * The stored captions of these jobs, computing none (a shard reads the captions other shards made);
+ * undefined where a caption is not in the store yet.
+ */
+export async function storedCaptions(
+  ctx: MemoContext,
+  st: PipelineStages,
+  jobs: readonly Pick<CaptionJob, 'hash' | 'className'>[],
+): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = [];
+  for (const j of jobs) {
+    const hit = await lookup(ctx, 'caption', 'captions', await captionKey(st, j.hash, j.className));
+    out.push(hit && String(hit.meta.caption));
+  }
+  return out;
+}
+
 /** One call per item, in order: the fallback for stages without a batched form. */
 async function sequential<T, R>(xs: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -125,7 +142,7 @@ export interface CandidateItemJob {
   image: () => Promise<RgbImage>;
 }
 
-const candidateKey = (st: PipelineStages, c: CandidateItemJob, g: GenerationSettings) =>
+export const candidateKey = (st: PipelineStages, c: CandidateItemJob, g: GenerationSettings) =>
   itemKey('candidate', {
     model: st.ids.img2img,
     image: c.parentHash,
@@ -204,7 +221,7 @@ export async function candidateItems(
  * also its source, its pipeline's steps, its index k and the data seed (so the same image in another
  * profile or split finds it; the view size follows from the backbone).
  */
-const featureKey = (st: PipelineStages, id: string, view?: FeatureView) =>
+export const featureKey = (st: PipelineStages, id: string, view?: FeatureView) =>
   itemKey('feature', {
     model: st.ids.backbone,
     image: id,

@@ -16,6 +16,11 @@ export const PLAN_VERSION = 1;
 export interface StagePlan {
   /** The stage's name as progress and the cache tally name it (`caption`, `candidates`, `features`, …). */
   stage: string;
+  /**
+   * The partition its items are split by when it is not the stage's own: a candidate's feature is
+   * computed by the shard that made the candidate (`partition: 'candidates'`, same partition keys).
+   */
+  partition?: string;
   /** The store collection its items are kept in. */
   collection: Collection;
   /** `[partition key, cache key]` per item, in any order. */
@@ -59,6 +64,7 @@ export function decodePlan(bytes: Uint8Array, file: string): StagePlan {
     collection: v.collection as Collection,
     items: items as [string, string][],
     shards: v.shards as number | null,
+    ...(typeof v.partition === 'string' && v.partition && { partition: v.partition }),
   };
 }
 

@@ -29,20 +29,27 @@ import { saveImage, saveReport } from './import/save.ts';
 import {
   type Candidate,
   candidateItems,
+  candidateKey,
   candidatePng,
   captionItems,
+  captionKey,
   classEmbedding,
   decodeImage,
   type FeatureJob,
+  featureKey,
   featureStream,
+  storedCaptions,
 } from './items.ts';
 import { itemKey } from './keys.ts';
 import { Lru } from './lru.ts';
 import type { MemoContext } from './memo.ts';
+import type { StagePlan } from './plan-file.ts';
 import { planSplit, type RunSplit } from './plan-split.ts';
-import { planCandidates } from './prompts.ts';
+import { type CandidateJob, planCandidates } from './prompts.ts';
 import { planRunSources } from './run-sources.ts';
+import { RunStopped, type StopStage } from './run-stop.ts';
 import type { PipelineSettings } from './settings.ts';
+import { type Shard, shardFilter } from './shard.ts';
 import type { PipelineStages } from './stages.ts';
 import { count, type Tally } from './tally.ts';
 import { tiTokensByClass, withClassToken } from './ti-classes.ts';
@@ -65,6 +72,16 @@ export interface PipelineInput {
   signal?: AbortSignal;
   /** Decoded images kept at once (default PIXEL_CACHE); the rest are read from the store again. */
   pixelCache?: number;
+  /**
+   * `--shard I/N` (issue 15): compute only this shard's items of each model stage (shard.ts), then stop
+   * before training (RunStopped); captions of other shards are read from the store, or the run stops
+   * waiting for them.
+   */
+  shard?: Shard;
+  /** Stop after this stage, before training (RunStopped): e.g. a sharded run's caption phase. */
+  until?: StopStage;
+  /** Each model stage's items (partition key, cache key) once known, for `autogenda status`. */
+  onPlan?: (plan: Omit<StagePlan, 'shards'>) => Promise<void>;
 }
 
 export interface PipelineResult {
@@ -101,6 +118,13 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   );
   const tally: Tally = {};
   const ctx: MemoContext = { store, tally };
+  /** Ends the run here when asked to (whatever other shards still owe), or when their items are missing. */
+  const stopIf = (stage: StopStage, waiting: number) => {
+    if (p.until === stage || waiting > 0) {
+      const owed = p.until === stage ? 0 : waiting;
+      throw new RunStopped(stage, owed, tally, callsSince(callsBefore, st.modelCalls?.() ?? {}));
+    }
+  };
   const progress = (stage: StageName, done: number, total: number, unit: string) =>
     p.onProgress?.({ type: 'stage', stage, done, total, unit });
 
@@ -160,15 +184,46 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     className: classes[labels[n]],
     image: image(n),
   }));
-  const captioned = await captionItems(ctx, st, captionJobs, {
-    batch: s.batchCaption,
-    signal,
-    onItem: (done) => progress('caption', pool.length - toCaption.length + done, pool.length, 'images'),
+  if (p.onPlan) {
+    const items = captionJobs.map(
+      async (j): Promise<[string, string]> => [j.hash, await captionKey(st, j.hash, j.className)],
+    );
+    await p.onPlan({ stage: 'caption', collection: 'captions', items: await settle(items) });
+  }
+  // a shard captions its own images and reads the others' captions from the store
+  const mineCaption = shardFilter(
+    'caption',
+    captionJobs.map((j) => j.hash),
+    p.shard,
+  );
+  const mine = toCaption.flatMap((_, i) => (mineCaption(captionJobs[i].hash) ? [i] : []));
+  const captioned = await captionItems(
+    ctx,
+    st,
+    mine.map((i) => captionJobs[i]),
+    {
+      batch: s.batchCaption,
+      signal,
+      onItem: (done) => progress('caption', pool.length - toCaption.length + done, pool.length, 'images'),
+    },
+  );
+  mine.forEach((i, b) => {
+    captions.set(toCaption[i], captioned[b]);
   });
-  toCaption.forEach((n, i) => {
-    captions.set(n, captioned[i]);
+  const others = toCaption.flatMap((_, i) => (mineCaption(captionJobs[i].hash) ? [] : [i]));
+  const found = await storedCaptions(
+    ctx,
+    st,
+    others.map((i) => captionJobs[i]),
+  );
+  let waiting = 0;
+  others.forEach((i, b) => {
+    const c = found[b];
+    if (c === undefined) waiting++;
+    else captions.set(toCaption[i], c);
   });
   await st.release?.('captioner');
+  stopIf('caption', waiting);
 
   // neighbours: class-name embeddings → top-m cosine neighbours
   const vectors: Float32Array[] = [];
@@ -204,12 +259,38 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     className: classes[labels[j.n]],
     image: image(j.n),
   }));
-  const candidates: Candidate[] = await candidateItems(ctx, st, candidateJobs, generation, {
+  // a candidate's partition key is known before its prompt's captions are: parent, source, index
+  const candidatePart = (j: CandidateJob) => `${hashes[j.n]}:${j.source}:${j.j}`;
+  if (p.onPlan) {
+    const keys = await settle(candidateJobs.map((c) => candidateKey(st, c, generation)));
+    const parts = candidateJobs.map((c) => candidatePart(c.job));
+    await p.onPlan({
+      stage: 'candidates',
+      collection: 'candidates',
+      items: parts.map((part, i) => [part, keys[i]]),
+    });
+    // a candidate's feature is made by the shard that made the candidate
+    const fkeys = await settle(keys.map((k) => featureKey(st, k)));
+    await p.onPlan({
+      stage: 'candidate-features',
+      partition: 'candidates',
+      collection: 'features',
+      items: parts.map((part, i) => [part, fkeys[i]]),
+    });
+  }
+  const mineCandidate = shardFilter(
+    'candidates',
+    candidateJobs.map((c) => candidatePart(c.job)),
+    p.shard,
+  );
+  const ownJobs = p.shard ? candidateJobs.filter((c) => mineCandidate(candidatePart(c.job))) : candidateJobs;
+  const candidates: Candidate[] = await candidateItems(ctx, st, ownJobs, generation, {
     batch: s.batchGenerate,
     signal,
-    onItem: (done) => progress('candidates', done, jobs.length, 'images'),
+    onItem: (done) => progress('candidates', done, ownJobs.length, 'images'),
   });
   await st.release?.('img2img');
+  stopIf('candidates', 0);
 
   // features: φ of every real image, every candidate and every view, uncached ones a batch per backbone
   // call, each written into the bank as it comes (the bank is the one thing a run must hold whole)
@@ -257,6 +338,34 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     if (!augmenter || augmenter.gpu.lost) augmenter = await Augmenter.create(await p.gpu());
     return renderViews(augmenter, views, st.backbonePreprocess);
   };
+  const viewPart = (v: (typeof viewJobs)[number]) => `${hashes[v.n]}:${v.source}:${v.k}`;
+  if (p.onPlan) {
+    const real = labels.map(
+      async (_, n): Promise<[string, string]> => [hashes[n], await featureKey(st, hashes[n])],
+    );
+    const views = viewJobs.map(
+      async (v): Promise<[string, string]> => [
+        viewPart(v),
+        await featureKey(st, hashes[v.n], { source: v.source, k: v.k, seed: s.seed }),
+      ],
+    );
+    await p.onPlan({ stage: 'features', collection: 'features', items: await settle([...real, ...views]) });
+  }
+  if (p.shard) {
+    // a shard's features: its share of the real images and views, and its own candidates' (made above)
+    const mineFeature = shardFilter('features', [...hashes, ...viewJobs.map(viewPart)], p.shard);
+    const nc = labels.length + candidates.length;
+    const own = featureJobs.filter((_, i) =>
+      i < labels.length ? mineFeature(hashes[i]) : i < nc || mineFeature(viewPart(viewJobs[i - nc])),
+    );
+    await featureStream(ctx, st, own, () => {}, {
+      signal,
+      onItem: (done) => progress('features', done, own.length, 'images'),
+      render: (vs) => render(vs.map(({ image: im, id, view }) => ({ image: im, hash: id, ...view }))),
+    });
+    stopIf('features', 0);
+    throw new RunStopped('features', 0, tally, callsSince(callsBefore, st.modelCalls?.() ?? {}));
+  }
   const featureKeys = await featureStream(
     ctx,
     st,
@@ -277,6 +386,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
       render: (vs) => render(vs.map(({ image: im, id, view }) => ({ image: im, hash: id, ...view }))),
     },
   );
+  stopIf('features', 0);
   const bank: StreamedBank = {
     ...builder.meta,
     rows: storeRows(
@@ -323,6 +433,13 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     notes: [...notes, ...(st.warnings?.() ?? []).map((w) => `model: ${w}`)],
     modelCalls: callsSince(callsBefore, st.modelCalls?.() ?? {}),
   };
+}
+
+/** Awaits every key in order (`[partition key, cache key]` pairs or plain keys). */
+async function settle<T>(xs: Promise<T>[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const x of xs) out.push(await x);
+  return out;
 }
 
 /** The calls made between two snapshots (a models object may serve several runs). */

@@ -58,7 +58,7 @@ export async function stageStatus(
   const n = shards ?? plan.shards ?? undefined;
   if (n && n > 1) {
     const owner = partition(
-      plan.stage,
+      plan.partition ?? plan.stage,
       plan.items.map(([part]) => part),
       n,
     );

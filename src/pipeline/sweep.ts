@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.ts';
 import { checkCancelled } from './cancel.ts';
 import type { ProfileRuns } from './export/methods.ts';
 import { type PipelineInput, type PipelineResult, runPipeline } from './run.ts';
+import { RunStopped } from './run-stop.ts';
 import type { PipelineSettings } from './settings.ts';
 import type { Tally } from './tally.ts';
 
@@ -36,19 +37,32 @@ export async function runSweep(
 ): Promise<SweepRun[]> {
   const profiles = sweepProfiles(input.settings);
   const out: SweepRun[] = [];
+  // a run that stops before training (a shard, --until) does its part of every profile, then says so once
+  const stops: RunStopped[] = [];
   for (const [i, profile] of profiles.entries()) {
     checkCancelled(input.signal);
     onProfile?.(profile, i, profiles.length);
-    const result = await runPipeline({ ...input, settings: { ...input.settings, profile } });
-    out.push({ profile, result });
+    try {
+      const result = await runPipeline({ ...input, settings: { ...input.settings, profile } });
+      out.push({ profile, result });
+    } catch (e) {
+      if (!(e instanceof RunStopped)) throw e;
+      stops.push(e);
+    }
+  }
+  if (stops.length) {
+    const waiting = stops.reduce((a, e) => a + e.waiting, 0);
+    const stage = stops.find((e) => e.waiting > 0)?.stage ?? stops[0].stage;
+    const tally = sweepTally(stops.map((e) => ({ tally: e.tally })));
+    throw new RunStopped(stage, waiting, tally, stops[0].modelCalls);
   }
   return out;
 }
 
 /** The items of all profiles together: computed vs found per stage (a later profile finds most). */
-export function sweepTally(runs: readonly SweepRun[]): Tally {
+export function sweepTally(runs: readonly { tally: Tally }[]): Tally {
   const t: Tally = {};
-  for (const { result } of runs) {
+  for (const result of runs) {
     for (const [stage, c] of Object.entries(result.tally) as [
       keyof Tally,
       { computed: number; cached: number },

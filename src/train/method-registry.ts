@@ -98,7 +98,7 @@ export const METHODS: Readonly<Record<string, MethodDef>> = Object.freeze(
 
 /**
  * A registry name, or a custom method: `search:a+b+c` (search over these sources), `uniform:a+b`, or
- * `fixed:a=0.3,b=0.7`. 'identity' is added as source 0 (with probability 0) when not listed.
+ * `fixed:a=0.3+b=0.7` (or with commas, outside a --methods list). 'identity' is added as source 0 (with probability 0) when not listed.
  */
 export function parseMethodDef(text: string): MethodDef {
   const t = text.trim();
@@ -106,13 +106,13 @@ export function parseMethodDef(text: string): MethodDef {
   const m = /^(search|uniform|fixed):(.+)$/.exec(t);
   if (!m)
     throw new ConfigError(
-      `unknown method '${t}': use one of ${Object.keys(METHODS).join(', ')}, or search:a+b, uniform:a+b, fixed:a=0.5,b=0.5`,
+      `unknown method '${t}': use one of ${Object.keys(METHODS).join(', ')}, or search:a+b, uniform:a+b, fixed:a=0.5+b=0.5`,
     );
   const [, kind, body] = m;
   if (kind === 'fixed') {
-    const pairs = body.split(',').map((p) => p.split('='));
+    const pairs = body.split(/[,+]/).map((p) => p.split('='));
     if (pairs.some((p) => p.length !== 2 || !p[0] || !(Number(p[1]) >= 0)))
-      throw new ConfigError(`method '${t}': write fixed:source=p,source=p with p >= 0`);
+      throw new ConfigError(`method '${t}': write fixed:source=p+source=p with p >= 0`);
     return withIdentity(
       t,
       pairs.map((p) => p[0].trim()),

@@ -1,13 +1,13 @@
 /**
  * The Slurm scripts on a real single-node Slurm cluster (slurmctld + slurmd + munged from Debian's
- * packages, started here by scripts/cluster/slurm-local.sh): submit-slurm.sh queues the job array and
- * the final job; each array task runs `autogenda run ARGS --shard I/N` with its own I, the final job
- * runs only after every shard succeeded, and a failed shard cancels it. `autogenda` is a stand-in
- * script that records its arguments (AUTOGENDA=…) until the run takes --shard; then the real command,
- * fixture models and a small image folder go here instead. Skipped, with the reason printed, where the
- * daemons cannot start (not root, no packages and no apt-get, …).
+ * packages, started here by scripts/cluster/slurm-local.sh): submit-slurm.sh queues the captions array,
+ * the shards array and the final job, each after the one before. With the real `autogenda`, fixture
+ * models and a small image folder, the cluster's outputs equal a single-process run's. With a stand-in
+ * script that records its arguments: each task runs `autogenda run ARGS --shard I/N` with its own I, and a
+ * failed shard cancels everything after it. Skipped, with the reason printed, where the daemons cannot
+ * start (not root, no packages and no apt-get, …).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'autogenda-slurm-test-'));
@@ -36,6 +37,21 @@ const sh = (args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
   });
   return { code: r.status, out: r.stdout ?? '', err: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 };
+
+/** Like sh, but the test's worker keeps answering while a long command (a whole run) works. */
+const shAsync = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(args[0], args.slice(1), { env, cwd: root, stdio: 'pipe' });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 
 beforeAll(() => {
   if (process.platform !== 'linux') skip = `Slurm tier: needs Linux, not ${process.platform}`;
@@ -63,6 +79,7 @@ function fakeAutogenda(dir: string): string {
     path,
     `#!/bin/bash
 set -eu
+echo "$*" >>"$FAKE_LOG/calls"
 case " $* " in
 *" --shard "*)
   shard=\${@: -1}
@@ -108,9 +125,9 @@ function submit(dir: string, extraEnv: Record<string, string>) {
     cwd: dir,
   });
   expect(r.code, r.err).toBe(0);
-  const m = /^array=(\d+) final=(\d+)$/m.exec(r.out);
+  const m = /^captions=(\d+) array=(\d+) final=(\d+)$/m.exec(r.out) as RegExpExecArray;
   expect(m, r.out).not.toBeNull();
-  return { array: (m as RegExpExecArray)[1], final: (m as RegExpExecArray)[2], args: args.join(' ') };
+  return { captions: m[1], array: m[2], final: m[3], args: args.join(' ') };
 }
 
 describe('Slurm job array + dependent final job (single-node cluster)', () => {
@@ -121,13 +138,18 @@ describe('Slurm job array + dependent final job (single-node cluster)', () => {
     }
     const dir = join(tmp, 'ok');
     const t0 = performance.now();
-    const { array, final, args } = submit(dir, {});
+    const { captions, array, final, args } = submit(dir, {});
     expect(await waitJob(final)).toBe('COMPLETED');
     console.log(`array of 3 + final job: ${Math.round(performance.now() - t0)} ms from submission to done`);
     for (const i of [0, 1, 2])
       expect(readFileSync(join(dir, 'log', `shard-${i}`), 'utf8').trim()).toBe(`run ${args} --shard ${i}/3`);
     expect(readFileSync(join(dir, 'log', 'final'), 'utf8').trim()).toBe(`3 run ${args}`);
     for (const i of [0, 1, 2]) expect(await waitJob(`${array}_${i}`)).toBe('COMPLETED');
+    // the captions array ran first, with --until caption
+    const calls = readFileSync(join(dir, 'log', 'calls'), 'utf8');
+    for (const i of [0, 1, 2]) expect(calls).toContain(`run ${args} --until caption --shard ${i}/3`);
+    const first = readFileSync(join(dir, `autogenda-shards-${captions}_0.out`), 'utf8');
+    expect(first).toMatch(/^shard 0\/3 on /m);
     expect(readdirSync(dir)).toEqual(
       expect.arrayContaining([`autogenda-shards-${array}_0.out`, `autogenda-final-${final}.out`]),
     );
@@ -139,8 +161,9 @@ describe('Slurm job array + dependent final job (single-node cluster)', () => {
       ctx.skip();
     }
     const dir = join(tmp, 'fail');
-    const { array, final } = submit(dir, { FAKE_FAIL_SHARD: '1' });
-    expect(await waitJob(`${array}_1`)).toBe('FAILED');
+    const { captions, array, final } = submit(dir, { FAKE_FAIL_SHARD: '1' });
+    expect(await waitJob(`${captions}_1`)).toBe('FAILED');
+    expect(await waitJob(`${array}_0`)).toBe('CANCELLED');
     expect(await waitJob(final)).toBe('CANCELLED');
     expect(existsSync(join(dir, 'log', 'final'))).toBe(false);
     expect(existsSync(join(dir, 'log', 'shard-0'))).toBe(true);
@@ -190,4 +213,83 @@ describe('Slurm job array + dependent final job (single-node cluster)', () => {
     expect(await waitJob(`${again.out.trim().split(';')[0]}_1`)).toBe('COMPLETED');
     expect(readFileSync(join(dir, 'shard-1'), 'utf8').trim()).toBe(`run --out ${dir} --shard 1/3`);
   });
+
+  it('the real sharded run on fixture models equals a single-process run', async (ctx) => {
+    if (skip) {
+      console.log(skip);
+      ctx.skip();
+    }
+    const dir = join(tmp, 'real');
+    const cli = [process.execPath, join(root, 'scripts/autogenda.mjs')];
+    const data = join(dir, 'data');
+    writePhotoCrops(
+      data,
+      { cat: 'chelsea.png', coffee: 'coffee.png' },
+      { count: 6, width: 40, height: 32, stride: 3 },
+    );
+    expect((await shAsync([...cli, 'fixtures', '--out', join(dir, 'fx')])).code).toBe(0);
+    const settings = [
+      '--methods',
+      'autogenda,dafusion',
+      '--k-local',
+      '1',
+      '--k-transfer',
+      '1',
+      '--steps',
+      '1',
+      '--epochs',
+      '2',
+    ];
+    const one = await shAsync([
+      ...cli,
+      'run',
+      '--data',
+      data,
+      '--out',
+      join(dir, 'whole'),
+      '--models',
+      join(dir, 'fx'),
+      ...settings,
+    ]);
+    expect(one.code, one.err).toBe(0);
+    const t0 = performance.now();
+    mkdirSync(join(dir, 'log'), { recursive: true });
+    const r = sh(
+      [
+        'bash',
+        join(root, 'scripts/cluster/submit-slurm.sh'),
+        '3',
+        '--data',
+        data,
+        '--out',
+        join(dir, 'out'),
+        '--models',
+        join(dir, 'fx'),
+        ...settings,
+      ],
+      {
+        env: {
+          ...env,
+          AUTOGENDA: cli.join(' '),
+          AUTOGENDA_SBATCH_ARRAY: '--cpus-per-task=1 --mem=500M --time=10',
+          AUTOGENDA_SBATCH_FINAL: '--cpus-per-task=1 --mem=500M --time=10',
+        },
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.err).toBe(0);
+    const final = (/final=(\d+)/.exec(r.out) as RegExpExecArray)[1];
+    const state = await waitJob(final, 540_000);
+    const log = readFileSync(join(dir, `autogenda-final-${final}.out`), 'utf8');
+    expect(state, log).toBe('COMPLETED');
+    console.log(`real sharded run (2 arrays of 3 + final): ${Math.round(performance.now() - t0)} ms`);
+    // the final run found every caption, candidate and feature the shards made
+    for (const stage of ['caption', 'candidates', 'features'])
+      expect(log).toMatch(new RegExp(`${stage} 0 computed`));
+    const text = (p: string) => readFileSync(p, 'utf8');
+    expect(text(join(dir, 'out', 'policy.json'))).toBe(text(join(dir, 'whole', 'policy.json')));
+    const runs = (out: string) => JSON.parse(text(join(out, 'metrics.json'))).runs;
+    expect(runs(join(dir, 'out'))).toEqual(runs(join(dir, 'whole')));
+    expect(text(join(dir, 'out', 'metadata.jsonl'))).toBe(text(join(dir, 'whole', 'metadata.jsonl')));
+  }, 600_000);
 });

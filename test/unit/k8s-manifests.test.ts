@@ -231,6 +231,9 @@ describe('Kubernetes manifests', () => {
     expect(spec.parallelism as number).toBeLessThanOrEqual(spec.completions as number);
     expect(((container(shardJob).resources as Obj).limits as Obj)['nvidia.com/gpu']).toBe(1);
     expect(script(shardJob)).toMatch(/autogenda run .* --shard "\$JOB_COMPLETION_INDEX\/\$SHARD_COUNT"/);
+    // captions first, then the rest, waiting while other shards' captions are missing (exit 75)
+    expect(script(shardJob)).toMatch(/run --until caption/);
+    expect(script(shardJob)).toMatch(/"\$rc" -eq 75/);
   });
 
   it('the final Job runs the same `autogenda run` without --shard', () => {

@@ -91,6 +91,10 @@ describe('custom methods from text', () => {
       probs: [0.3, 0.7],
     });
     expect(parseMethodDef('fixed:simple=1').rule).toEqual({ kind: 'fixed', probs: [0, 1] });
+    // '+' between pairs, so the form fits in a comma-separated --methods list
+    expect(parseMethodDef('fixed:simple=0.7+identity=0.3').rule).toEqual(
+      parseMethodDef('fixed:simple=0.7,identity=0.3').rule,
+    );
   });
   it('refuses unknown names, duplicates and bad probabilities', () => {
     expect(() => parseMethodDef('autogender')).toThrow(/unknown method 'autogender'/);

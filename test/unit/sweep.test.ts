@@ -82,13 +82,13 @@ describe('a profile sweep', () => {
     const shared = sweep[1].result.candidates.filter((c) => firstKeys.has(c.key)).length;
     expect(t.candidates?.cached).toBe(shared);
     console.log(`[sweep] candidates shared ${shared} of ${sweep[1].result.candidates.length}`);
-    const sum = sweepTally(sweep);
+    const sum = sweepTally(sweep.map((r) => r.result));
     expect(sum.import).toEqual({ computed: 18, cached: 18 });
   });
 
   it('re-running the sweep computes nothing', async () => {
     const again = await runSweep(input);
-    expect(Object.values(sweepTally(again)).every((c) => c?.computed === 0)).toBe(true);
+    expect(Object.values(sweepTally(again.map((r) => r.result))).every((c) => c?.computed === 0)).toBe(true);
   }, 120_000);
 
   it('reads `profiles`, else the one profile; refuses a profile listed twice; stops when cancelled', async () => {

@@ -16,8 +16,11 @@ import { jsDecoder } from '../../pipeline/import/decode-js.ts';
 import { folderSource } from '../../pipeline/import/folder.ts';
 import { denoWalker } from '../../pipeline/import/folder-deno.ts';
 import { openStages } from '../../pipeline/open-stages.ts';
+import { writePlan } from '../../pipeline/plan-file.ts';
+import { RunStopped, STOP_STAGES, type StopStage } from '../../pipeline/run-stop.ts';
 import { type PipelineSettings, resolveSettings } from '../../pipeline/settings.ts';
 import { RUN_SETTINGS } from '../../pipeline/settings-schema.ts';
+import { formatShard, parseShard, type Shard } from '../../pipeline/shard.ts';
 import { profileRuns, runSweep, sweepTally } from '../../pipeline/sweep.ts';
 import { formatTally, totalComputed } from '../../pipeline/tally.ts';
 import { parseEmbeddingFile, type TokenEmbedding } from '../../stages/img2img/ti-file.ts';
@@ -25,7 +28,7 @@ import { openFsStore } from '../../storage/fs.ts';
 import { denoFs } from '../../storage/fs-deno.ts';
 import { METHODS } from '../../train/method-registry.ts';
 import { formatFlags, parseArgs, UsageError } from '../args.ts';
-import { type Command, EXIT } from '../command.ts';
+import { type CliIO, type Command, EXIT } from '../command.ts';
 import { defaultEp } from '../default-ep.ts';
 import { progressBar } from '../progress-bar.ts';
 import { settingFlags, settingsFromFlags } from '../settings-flags.ts';
@@ -55,6 +58,16 @@ const FLAGS = {
     help: 'ONNX Runtime provider for the models (default: webgpu on a hardware adapter, wasm on a software one)',
   },
   restarts: RESTARTS_FLAG,
+  shard: {
+    type: 'string',
+    value: 'I/N',
+    help: 'compute only shard I of N of every model stage into the shared --out, then stop before training (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT); see docs/CLUSTER.md',
+  },
+  until: {
+    type: 'string',
+    value: STOP_STAGES.join('|'),
+    help: "stop after this stage, before training (a sharded run's first phase: --until caption)",
+  },
   ...TRAIN_FLAGS,
 } as const;
 
@@ -109,6 +122,26 @@ async function readTiFiles(path: string): Promise<TokenEmbedding[]> {
   return out;
 }
 
+/** The end of a run that stopped before training: what it did, and what to run next. */
+function stopped(e: RunStopped, shard: Shard | undefined, out: string, io: CliIO): number {
+  const who = shard ? `shard ${formatShard(shard)}` : 'run';
+  io.out(`cache: ${formatTally(e.tally)}`);
+  io.out(`computed ${totalComputed(e.tally)} items; model calls: ${formatModelCalls(e.modelCalls)}`);
+  if (e.waiting > 0) {
+    io.err(
+      `${who}: waiting after ${e.stage}: ${e.waiting} caption(s) of other shards are not in the store yet; ` +
+        `run this shard again once they are (a first phase with --until caption does them; autogenda status --out ${out})`,
+    );
+    return EXIT.WAITING;
+  }
+  io.out(
+    shard
+      ? `${who}: done up to ${e.stage}; once every shard is, the same command without --shard trains and exports (autogenda status --out ${out})`
+      : `${who}: stopped after ${e.stage} as asked (--until); the same command without --until continues`,
+  );
+  return EXIT.OK;
+}
+
 export function makeRun(): Command {
   const run: Command = {
     name: 'run',
@@ -124,7 +157,10 @@ export function makeRun(): Command {
       'The work runs in a worker process: if it crashes (a signal such as SIGSEGV, or SIGKILL from the',
       'out-of-memory killer), one line names the signal, the stage and the items kept, and a new worker',
       'continues from the store, up to --restarts times in a row without progress (0 = off).',
+      'On a cluster: --shard I/N computes one share of every model stage into a shared --out and stops;',
+      'the same command without --shard then trains and exports (docs/CLUSTER.md).',
       'Exit codes: 0 done, 1 failed (the message says why), 3 no usable WebGPU, 64 bad command line,',
+      '75 a shard waits on captions other shards have not stored yet (run it again once they have),',
       '128 + n the worker died by signal n and was not restarted (139 SIGSEGV, 137 SIGKILL; 130 Ctrl+C twice).',
       '',
       'Options:',
@@ -150,6 +186,10 @@ export function makeRun(): Command {
           train: trainConfigFrom(flags),
         }),
       );
+      const shard = flags.shard === undefined ? undefined : usage(() => parseShard(flags.shard as string));
+      if (flags.until !== undefined && !(STOP_STAGES as readonly string[]).includes(flags.until))
+        throw new UsageError(`--until must be one of ${STOP_STAGES.join(', ')}, not '${flags.until}'`);
+      const until = flags.until as StopStage | undefined;
       const out = flags.out.replace(/[/\\]+$/, '') || '.';
       // The work happens in a worker process that a supervisor restarts after a crash (src/cli/supervise).
       const maxRestarts = restartsFlag(flags.restarts);
@@ -210,6 +250,10 @@ export function makeRun(): Command {
             settings,
             gpu: acquire,
             signal: ac.signal,
+            shard,
+            until,
+            // every stage's item list, for `autogenda status` (the same in every shard)
+            onPlan: (plan) => writePlan(denoFs, out, { ...plan, shards: shard?.count ?? null }),
             onProgress: (p) => {
               worker.stage(p.stage);
               bar?.(p);
@@ -237,8 +281,8 @@ export function makeRun(): Command {
           `method ${best.method} (seed ${best.seed}): top-1 ${(100 * best.metrics.top1).toFixed(2)}%, mean per-class ${(100 * best.metrics.meanClassAcc).toFixed(2)}% on ${best.metrics.count} test images`,
         );
         io.out(comparisonLine(methodsBlock(profileRuns(sweep), settings.seeds)));
-        io.out(`cache: ${formatTally(sweepTally(sweep))}`);
-        io.out(`computed ${totalComputed(sweepTally(sweep))} items`);
+        io.out(`cache: ${formatTally(sweepTally(sweep.map((r) => r.result)))}`);
+        io.out(`computed ${totalComputed(sweepTally(sweep.map((r) => r.result)))} items`);
         if (worker.restarts.length)
           io.out(`restarts after a crash: ${worker.restarts.length} (${formatRestarts(worker.restarts)})`);
         const g = result.generation;
@@ -257,6 +301,7 @@ export function makeRun(): Command {
         if (stages.plumbingOnly) io.out(`*** ${PLUMBING_WARNING} ***`);
         return EXIT.OK;
       } catch (e) {
+        if (e instanceof RunStopped) return stopped(e, shard, out, io);
         if (e instanceof WebGPUUnavailableError) {
           io.err(`autogenda run: ${e.message}`);
           return EXIT.UNUSABLE;

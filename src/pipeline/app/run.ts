@@ -188,7 +188,7 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       profiles: sweep.map((x) => x.profile),
       testCount: first.metrics.count,
       models: { ...stages.ids },
-      tally: sweepTally(sweep),
+      tally: sweepTally(sweep.map((r) => r.result)),
       generation: result.generation,
       notes: result.notes,
       modelCalls: result.modelCalls,
