@@ -3,6 +3,7 @@
  * only its index in memory: training uploads the rows to the GPU a slice at a time and reads the test
  * rows a block at a time (issue 14: memory that does not grow with the dataset).
  */
+import { gpuGcNudge } from '../ort/gc-nudge.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import type { RowSource } from '../train/bank-rows.ts';
@@ -17,8 +18,13 @@ export function storeRows(store: Store<Collection>, keys: readonly string[], D: 
     const key = keys[row];
     const bytes = key === undefined ? undefined : await store.data('features', key);
     if (!bytes) throw new Error(`bank row ${row}: feature ${key ?? '(none)'} is missing from the store`);
-    const f = bytesF32(bytes);
-    if (f.length !== D) throw new Error(`bank row ${row}: feature ${key} has ${f.length} values, not ${D}`);
+    // a view where the bytes are aligned (a whole file read): no copy to collect later
+    const f =
+      bytes.byteOffset % 4 === 0
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
+        : bytesF32(bytes);
+    if (bytes.length % 4 !== 0 || f.length !== D)
+      throw new Error(`bank row ${row}: feature ${key} has ${f.length} values, not ${D}`);
     out.set(f, at * D);
   };
   return {
@@ -30,6 +36,10 @@ export function storeRows(store: Store<Collection>, keys: readonly string[], D: 
         for (let i = a; i < Math.min(rows.length, a + PARALLEL); i++) part.push(one(rows[i], out, i));
         await Promise.all(part);
       }
+      // Deno frees the store's read buffers late (V8 does not count their memory as pressure): a
+      // collection at most once a second (no-op where there is no gc to call: browsers). Measured at
+      // 20,000 images: training-only peak 1.46 -> 1.39 GB.
+      (await gpuGcNudge()).afterRun();
       return out;
     },
   };

@@ -107,6 +107,14 @@ describe('autogenda run with every method', () => {
     const probs = (m: string) => (runs.find((x) => x.method === m) as unknown as { probs: number[][] }).probs;
     expect(probs('dafusion')[0]).toHaveLength(2);
     expect(probs('autogenda+ra')[0]).toHaveLength(4);
+    // report.json: every method's numbers per seed; one setting, so no rank test, and it says why
+    const report = json(join(out, 'report.json'));
+    expect(Object.keys(report.methods).sort()).toEqual([...PAPER].sort());
+    for (const m of PAPER) {
+      expect(report.methods[m].top1, m).toHaveLength(2);
+      expect(report.methods[m].meanClassAcc, m).toHaveLength(2);
+    }
+    expect(report.comparison.top1.reason).toMatch(/one setting/);
     // the exported dataset is the first method's (identity): real images only
     const lines = readFileSync(join(out, 'metadata.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).source)).toEqual(Array(8).fill('real'));
@@ -133,5 +141,21 @@ describe('autogenda run with every method', () => {
     // 8 flip-crop views are new; every other feature and run is found
     expect(tallyOf(r.out, 'features')).toEqual({ computed: 8, cached: 50 });
     expect(tallyOf(r.out, 'train')).toEqual({ computed: 2, cached: 22 });
+  });
+
+  it('--profile a,b sweeps the profiles on one store and tests the methods across them', async () => {
+    const sweepOut = join(root, 'sweep');
+    const args = runArgs(['identity', 'search-free', 'autogenda']).map((a) => (a === out ? sweepOut : a));
+    const r = await autogenda(...args, '--profile', 'full,imbalanced:0.5');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/profile 2 of 2: imbalanced:0\.5/);
+    const report = json(join(sweepOut, 'report.json'));
+    expect(report.profiles).toEqual(['full', 'imbalanced:0.5']);
+    const c = report.comparison.top1;
+    expect(c.settings).toEqual(['full', 'imbalanced:0.5']);
+    expect(c.reason).toBeUndefined();
+    expect(c.avgRanks).toHaveLength(3);
+    expect(c.friedman).toBeDefined();
+    expect(c.holm.controlName).toBe('autogenda');
   });
 });
