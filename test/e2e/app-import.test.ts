@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_SETTINGS } from '../../src/ui/app/settings-defaults.ts';
 import { servedApp, watchErrors } from './app-server.ts';
 import { SCREENSHOTS } from './browser.ts';
 
@@ -239,28 +240,22 @@ describe('the Import screen', () => {
     await page.close();
   }, 120_000);
 
-  it("after the demo's quick settings, Run on another dataset offers the paper's defaults", async () => {
+  it("after the demo's quick settings, Run on another dataset offers the defaults", async () => {
     const page = await app.ctx.newPage();
     const errors = watchErrors(page);
     // The demo left its settings behind (they are remembered across reloads).
-    await page.addInitScript(() => {
+    await page.addInitScript((demo) => {
       const c = JSON.parse(localStorage.getItem('autogenda-choices') ?? '{}');
-      c.settings = {
-        ...c.settings,
-        kLocal: 1,
-        kTransfer: 1,
-        steps: 2,
-        train: { epochs: 10, finalEpochs: 10 },
-      };
+      c.settings = demo;
       localStorage.setItem('autogenda-choices', JSON.stringify(c));
-    });
+    }, DEMO_SETTINGS);
     await page.goto(URL.replace('#import', '#run'));
     const note = page.getByTestId('demo-settings-note');
     await note.waitFor();
     await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('2');
-    await note.getByRole('button', { name: "Use the paper's defaults" }).click();
+    await note.getByRole('button', { name: 'Use the defaults' }).click();
     await expect(note.count()).resolves.toBe(0);
-    // the paper's defaults leave steps to the img2img model (empty field, the model's own)
+    // the defaults leave steps to the img2img model (empty field, the model's own)
     await expect(page.locator('input[name="steps"]').inputValue()).resolves.toBe('');
     await expect(page.locator('input[name="steps"]').getAttribute('placeholder')).resolves.toBe("model's");
     await expect(page.locator('input[name="k-local"]').inputValue()).resolves.toBe('2');

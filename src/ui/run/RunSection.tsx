@@ -68,7 +68,7 @@ export function RunSection() {
               settings.value = DEFAULT_SETTINGS;
             }}
           >
-            Use the paper's defaults
+            Use the defaults
           </button>
         </p>
       )}
