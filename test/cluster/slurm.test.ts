@@ -7,7 +7,7 @@
  * failed shard cancels everything after it. Skipped, with the reason printed, where the daemons cannot
  * start (not root, no packages and no apt-get, …).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAsync } from '../support/cli.ts';
 import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -39,19 +40,7 @@ const sh = (args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
 };
 
 /** Like sh, but the test's worker keeps answering while a long command (a whole run) works. */
-const shAsync = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
-  new Promise((resolve) => {
-    const child = spawn(args[0], args.slice(1), { env, cwd: root, stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+const shAsync = (args: string[]) => runAsync(args[0], args.slice(1), { env, cwd: root });
 
 beforeAll(() => {
   if (process.platform !== 'linux') skip = `Slurm tier: needs Linux, not ${process.platform}`;

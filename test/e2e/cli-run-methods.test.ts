@@ -7,31 +7,15 @@
  * computes only that method's training runs; one with a new view source computes only those views
  * and its runs; the others stay cached.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autogenda, tallyOf } from '../support/cli.ts';
 import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'autogenda-run-methods-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Async, so the test's own timers and output keep running while the CLI works. */
-function autogenda(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/autogenda.mjs', ...args], { stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 const PAPER = [
   'identity',
@@ -70,11 +54,6 @@ const runArgs = (methods: string[]) => [
   '1',
 ];
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-/** "<stage> N computed, M cached" from the printed cache line. */
-const tallyOf = (text: string, stage: string) => {
-  const m = new RegExp(`${stage} (\\d+) computed, (\\d+) cached`).exec(text);
-  return m ? { computed: Number(m[1]), cached: Number(m[2]) } : undefined;
-};
 
 beforeAll(async () => {
   // 2 classes × 5 crops: 8 training images, 2 held out

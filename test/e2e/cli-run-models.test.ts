@@ -8,33 +8,16 @@
  * - --ti changes the text encoder's input for the prompts of its class only: that class's candidates
  *   change, every other candidate stays byte-identical; bad TI files are refused by name.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SD_HIDDEN } from '../../models/fixtures/diffusion.ts';
+import { autogenda } from '../support/cli.ts';
 import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'autogenda-run-models-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Runs the CLI without blocking this worker's event loop (a long spawnSync starves vitest's RPC). */
-function autogenda(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/autogenda.mjs', ...args], { timeout: 240_000 });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 /** 2 classes × 4 crops of one public-domain photo each (tiny files, real pixels). */
 const writeDataset = (dir: string) =>

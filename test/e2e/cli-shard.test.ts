@@ -5,30 +5,15 @@
  * shard's images; phase 2 generates each shard's candidates, prompts and views and their features. A
  * shard started before the others' captions exist stops with exit 75 instead of guessing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autogenda, tallyOf } from '../support/cli.ts';
 import { writePhotoCrops } from '../support/photo-crops.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'autogenda-shard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function autogenda(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/autogenda.mjs', ...args], { stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 const data = join(root, 'data');
 const models = join(root, 'fx');
@@ -53,10 +38,6 @@ const runArgs = (out: string, ...more: string[]) => [
   ...more,
 ];
 const text = (path: string) => readFileSync(path, 'utf8');
-const tallyOf = (s: string, stage: string) => {
-  const m = new RegExp(`${stage} (\\d+) computed, (\\d+) cached`).exec(s);
-  return m ? { computed: Number(m[1]), cached: Number(m[2]) } : undefined;
-};
 /** Every exported image file's bytes, by name. */
 const images = (out: string) =>
   Object.fromEntries(
