@@ -91,19 +91,23 @@ export class BankBuilder {
     return { ...this.meta, features: this.rows };
   }
 
-  /** φ of image n; returns its row. */
-  real(n: number, f: Float32Array): number {
+  /** φ of image n (none: a builder that keeps no values only places it); returns its row. */
+  real(n: number, f?: Float32Array): number {
     return this.put(f, n);
   }
 
   /** φ of candidate j (0-based, within its source) of image n; returns its row. */
-  candidate(source: number, n: number, j: number, f: Float32Array): number {
+  candidate(source: number, n: number, j: number, f?: Float32Array): number {
     const count = this.counts[source - 1].get(n) ?? 0;
     if (j >= count) throw new Error(`bank: candidate ${j} of image ${n} beyond its ${count}`);
     return this.put(f, (this.first[source - 1].get(n) as number) + j);
   }
 
-  private put(f: Float32Array, row: number): number {
+  private put(f: Float32Array | undefined, row: number): number {
+    if (!f) {
+      if (this.rows) throw new Error(`bank: row ${row} needs its feature values (this builder keeps them)`);
+      return row;
+    }
     if (f.length !== this.meta.D)
       throw new Error(`bank: a feature of ${f.length} values, expected ${this.meta.D}`);
     this.rows?.set(f, row * this.meta.D);

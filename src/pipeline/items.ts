@@ -209,7 +209,7 @@ export async function candidateItems(
           return { meta, data: encodePng(out) };
         });
       },
-      slim: (item) => ({ meta: item.meta }),
+      dropBytes: true,
     },
     o,
   );
@@ -260,7 +260,7 @@ export async function featureItems(
     st,
     jobs,
     (i, f) => {
-      fs[i] = f;
+      fs[i] = f as Float32Array;
     },
     o,
   );
@@ -271,6 +271,11 @@ export interface FeatureOptions {
   batch?: number;
   signal?: AbortSignal;
   onItem?: (done: number) => void;
+  /**
+   * false: stored features are found by their record and not read (`use` gets undefined for them): a
+   * run's bank keeps only keys, so a warm run does not read every feature file just to drop it.
+   */
+  values?: boolean;
   /** Renders the views of a batch (GPU): needed only when some job has a view and is not stored. */
   render?: (views: readonly { image: RgbImage; id: string; view: FeatureView }[]) => Promise<RgbImage[]>;
 }
@@ -283,7 +288,7 @@ export async function featureStream(
   ctx: MemoContext,
   st: PipelineStages,
   jobs: readonly FeatureJob[],
-  use: (i: number, f: Float32Array) => void,
+  use: (i: number, f: Float32Array | undefined) => void,
   o: FeatureOptions = {},
 ): Promise<string[]> {
   const batch = Math.max(1, o.batch ?? 8);
@@ -322,9 +327,14 @@ export async function featureStream(
   };
   for (let i = 0; i < jobs.length; i++) {
     keys[i] = await featureKey(st, jobs[i].id, jobs[i].view);
-    const hit = await lookup(ctx, 'features', 'features', keys[i]);
+    const values = o.values ?? true;
+    const hit = await lookup(ctx, 'features', 'features', keys[i], { bytes: values });
+    if (hit && !values && hit.size !== 4 * st.featureDim)
+      throw new Error(
+        `feature ${keys[i]}: stored with ${hit.size} bytes, the backbone gives ${st.featureDim} values (${4 * st.featureDim} bytes)`,
+      );
     if (hit) {
-      use(i, bytesF32(hit.data ?? new Uint8Array()));
+      use(i, values ? bytesF32(hit.data ?? new Uint8Array()) : undefined);
       o.onItem?.(++done);
     } else {
       pending.push(i);

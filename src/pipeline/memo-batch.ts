@@ -26,14 +26,14 @@ export async function memoBatch<J, M extends JsonObject>(
     key: (job: J) => Promise<string>;
     /** The items of these jobs, in order. */
     compute: (jobs: J[]) => Promise<Item<M>[]>;
-    /** What the result keeps of each item (e.g. no bytes, so a long stage does not hold them all). */
-    slim?: (item: Item<M>) => Item<M>;
+    /** The result keeps no bytes (a long stage does not hold them all; stored ones are not even read). */
+    dropBytes?: boolean;
   },
   o: BatchOptions,
 ): Promise<{ key: string; item: Item<M> }[]> {
   const batch = Math.max(1, Math.floor(o.batch));
   const out: { key: string; item: Item<M> }[] = new Array(jobs.length);
-  const slim = f.slim ?? ((item: Item<M>) => item);
+  const slim = f.dropBytes ? (item: Item<M>): Item<M> => ({ meta: item.meta }) : (item: Item<M>) => item;
   let done = 0;
   let pending: { i: number; key: string }[] = [];
   const flush = async () => {
@@ -52,7 +52,7 @@ export async function memoBatch<J, M extends JsonObject>(
   for (let i = 0; i < jobs.length; i++) {
     checkCancelled(o.signal);
     const key = await f.key(jobs[i]);
-    const hit = await lookup<M>(ctx, stage, collection, key);
+    const hit = await lookup<M>(ctx, stage, collection, key, { bytes: !f.dropBytes });
     if (hit) {
       out[i] = { key, item: slim(hit) };
       o.onItem?.(++done);

@@ -9,6 +9,7 @@
  * DA-Fusion's fixed-prompt candidates, and views rendered on the GPU (counted as 'features' items).
  */
 import { BadDatasetError } from '../core/errors.ts';
+import { mapBounded } from '../core/map-bounded.ts';
 import { topNeighbours } from '../core/neighbours.ts';
 import type { StageName, StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
@@ -185,10 +186,11 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     image: image(n),
   }));
   if (p.onPlan) {
-    const items = captionJobs.map(
+    const items = await mapBounded(
+      captionJobs,
       async (j): Promise<[string, string]> => [j.hash, await captionKey(st, j.hash, j.className)],
     );
-    await p.onPlan({ stage: 'caption', collection: 'captions', items: await settle(items) });
+    await p.onPlan({ stage: 'caption', collection: 'captions', items });
   }
   // a shard captions its own images and reads the others' captions from the store
   const mineCaption = shardFilter(
@@ -232,6 +234,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     progress('neighbours', k + 1, classes.length, 'names');
   }
   const neighbours = topNeighbours(vectors, Math.min(s.neighbours, classes.length - 1)).indices;
+
   await st.release?.('embedder');
 
   // candidates: local, transfer and fixed prompts (those the methods need) through img2img
@@ -247,11 +250,13 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     kPrompt: made.kPrompt,
     seed: s.seed,
   });
+
   // DA-Fusion: a class with a learned token is named by it in every prompt of that class
   const jobs = planned.map((j) => {
     const y = labels[j.n];
     return { ...j, prompt: withClassToken(j.prompt, classes[y], tiTokens.get(y)) };
   });
+
   // uncached candidates go through img2img s.batchGenerate per call, each with its own prompt and seed
   const candidateJobs = jobs.map((j) => ({
     job: j,
@@ -261,8 +266,10 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   }));
   // a candidate's partition key is known before its prompt's captions are: parent, source, index
   const candidatePart = (j: CandidateJob) => `${hashes[j.n]}:${j.source}:${j.j}`;
+
   if (p.onPlan) {
-    const keys = await settle(candidateJobs.map((c) => candidateKey(st, c, generation)));
+    const keys = await mapBounded(candidateJobs, (c) => candidateKey(st, c, generation));
+
     const parts = candidateJobs.map((c) => candidatePart(c.job));
     await p.onPlan({
       stage: 'candidates',
@@ -270,7 +277,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
       items: parts.map((part, i) => [part, keys[i]]),
     });
     // a candidate's feature is made by the shard that made the candidate
-    const fkeys = await settle(keys.map((k) => featureKey(st, k)));
+    const fkeys = await mapBounded(keys, (k) => featureKey(st, k));
     await p.onPlan({
       stage: 'candidate-features',
       partition: 'candidates',
@@ -284,6 +291,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     p.shard,
   );
   const ownJobs = p.shard ? candidateJobs.filter((c) => mineCandidate(candidatePart(c.job))) : candidateJobs;
+
   const candidates: Candidate[] = await candidateItems(ctx, st, ownJobs, generation, {
     batch: s.batchGenerate,
     signal,
@@ -340,16 +348,18 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   };
   const viewPart = (v: (typeof viewJobs)[number]) => `${hashes[v.n]}:${v.source}:${v.k}`;
   if (p.onPlan) {
-    const real = labels.map(
-      async (_, n): Promise<[string, string]> => [hashes[n], await featureKey(st, hashes[n])],
+    const real = await mapBounded(
+      hashes,
+      async (h): Promise<[string, string]> => [h, await featureKey(st, h)],
     );
-    const views = viewJobs.map(
+    const views = await mapBounded(
+      viewJobs,
       async (v): Promise<[string, string]> => [
         viewPart(v),
         await featureKey(st, hashes[v.n], { source: v.source, k: v.k, seed: s.seed }),
       ],
     );
-    await p.onPlan({ stage: 'features', collection: 'features', items: await settle([...real, ...views]) });
+    await p.onPlan({ stage: 'features', collection: 'features', items: [...real, ...views] });
   }
   if (p.shard) {
     // a shard's features: its share of the real images and views, and its own candidates' (made above)
@@ -360,6 +370,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     );
     await featureStream(ctx, st, own, () => {}, {
       signal,
+      values: false,
       onItem: (done) => progress('features', done, own.length, 'images'),
       render: (vs) => render(vs.map(({ image: im, id, view }) => ({ image: im, hash: id, ...view }))),
     });
@@ -382,6 +393,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     },
     {
       signal,
+      values: false,
       onItem: (done) => progress('features', done, featureJobs.length, 'images'),
       render: (vs) => render(vs.map(({ image: im, id, view }) => ({ image: im, hash: id, ...view }))),
     },
@@ -433,13 +445,6 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     notes: [...notes, ...(st.warnings?.() ?? []).map((w) => `model: ${w}`)],
     modelCalls: callsSince(callsBefore, st.modelCalls?.() ?? {}),
   };
-}
-
-/** Awaits every key in order (`[partition key, cache key]` pairs or plain keys). */
-async function settle<T>(xs: Promise<T>[]): Promise<T[]> {
-  const out: T[] = [];
-  for (const x of xs) out.push(await x);
-  return out;
 }
 
 /** The calls made between two snapshots (a models object may serve several runs). */

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
 import { assembleBank } from '../../src/pipeline/bank-build.ts';
-import { featureItems } from '../../src/pipeline/items.ts';
+import { featureItems, featureStream } from '../../src/pipeline/items.ts';
 import { canonicalJson, itemKey } from '../../src/pipeline/keys.ts';
 import { memo } from '../../src/pipeline/memo.ts';
 import { planSplit } from '../../src/pipeline/plan-split.ts';
@@ -18,6 +19,7 @@ import type { PipelineStages } from '../../src/pipeline/stages.ts';
 import { formatTally, type Tally, totalComputed } from '../../src/pipeline/tally.ts';
 import type { RgbImage } from '../../src/stages/image/resample.ts';
 import { openFsStore } from '../../src/storage/fs.ts';
+import type { Collection } from '../../src/storage/schema.ts';
 import { featureOffset } from '../../src/train/bank.ts';
 import { nodeFs } from '../support/fs-adapter.ts';
 
@@ -104,6 +106,43 @@ describe('featureItems', () => {
     expect(ctx2.tally).toEqual({ features: { computed: 2, cached: 3 } });
   });
 
+  it('values: false finds stored features by their record without reading their bytes', async () => {
+    const store = await openFsStore(nodeFs(), join(root, 'features-keys'));
+    const calls: number[] = [];
+    const first = await featureItems({ store, tally: {} as Tally }, stages(calls), [job(1), job(2)]);
+    let reads = 0;
+    // the same store, counting byte reads
+    const counted = Object.create(store) as typeof store;
+    counted.data = (c: Collection, k: string) => {
+      reads++;
+      return store.data(c, k);
+    };
+    const got: [number, number[] | undefined][] = [];
+    const tally: Tally = {};
+    const keys = await featureStream(
+      { store: counted, tally },
+      stages(calls),
+      [job(1), job(3), job(2)],
+      (i, f) => got.push([i, f && Array.from(f)]),
+      { values: false },
+    );
+    expect(reads).toBe(0);
+    expect(keys[0]).toBe(first[0].key);
+    expect(keys[2]).toBe(first[1].key);
+    // stored ones come without values, the computed one with them
+    expect(got.sort((a, b) => a[0] - b[0])).toEqual([
+      [0, undefined],
+      [1, [3, 3.5]],
+      [2, undefined],
+    ]);
+    expect(tally).toEqual({ features: { computed: 1, cached: 2 } });
+    // a stored feature of another width is an error naming it, not a silent bank row
+    const wider = { ...stages(calls), featureDim: 3 } as PipelineStages;
+    await expect(
+      featureStream({ store, tally: {} }, wider, [job(1)], () => {}, { values: false }),
+    ).rejects.toThrow(/stored with 8 bytes, the backbone gives 3 values/);
+  });
+
   it('stops before the next batch when cancelled, keeping the finished ones', async () => {
     const store = await openFsStore(nodeFs(), join(root, 'features-cancel'));
     const calls: number[] = [];
@@ -180,6 +219,32 @@ describe('planCandidates', () => {
         expect(labels[j.promptFrom]).toBe(1 - y);
         expect(j.prompt).toBe(captions.get(j.promptFrom)?.replace(classes[1 - y], classes[y]));
       }
+    }
+  });
+
+  it('a local prompt is the r-th other image of the class, r drawn from its own stream (as before the O(N) draw)', () => {
+    const C = 3;
+    const pool = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 7 !== 3);
+    const L = Array.from({ length: 40 }, (_, i) => (i * 5) % C);
+    const H = L.map((_, i) => `img${i}`);
+    const jobs = planCandidates({
+      pool,
+      labels: L,
+      classes: ['a', 'b', 'c'],
+      hashes: H,
+      captions: new Map(pool.map((n) => [n, `caption ${n}`])),
+      neighbours: [[1], [2], [0]],
+      kLocal: 3,
+      kTransfer: 0,
+      seed: 5,
+    });
+    expect(jobs).toHaveLength(pool.length * 3);
+    for (const j of jobs) {
+      // the rule written out: the class's pool images without n, the r-th of them
+      const others = pool.filter((m) => L[m] === L[j.n] && m !== j.n);
+      const rng = new Rng(5).fork(`local:${H[j.n]}:${j.j}`);
+      expect(j.promptFrom).toBe(others[rng.int(others.length)]);
+      expect(j.seed).toBe(rng.nextU32());
     }
   });
 
