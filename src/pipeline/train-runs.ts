@@ -96,14 +96,14 @@ export async function onLiveDevice<T>(
  * The bank's rows on the device, uploaded once for all methods × seeds of a run (a method's sub-bank is
  * an index into them) and again only on a new device after a loss.
  */
-function sharedRows(bank: TrainBank) {
+function sharedRows(bank: TrainBank, precision: TrainConfig['bankPrecision']) {
   let held: { gpu: Gpu; rows: BankRowsGpu } | undefined;
   return {
     async on(gpu: Gpu): Promise<BankRowsGpu> {
       if (held?.gpu !== gpu) {
         held?.rows.release();
         held = undefined;
-        held = { gpu, rows: await BankRowsGpu.upload(gpu, bank) };
+        held = { gpu, rows: await BankRowsGpu.upload(gpu, bank, { precision }) };
       }
       return held.rows;
     },
@@ -117,7 +117,7 @@ export async function trainRuns(
   keyFor: (sources: readonly string[]) => Promise<string>,
   o: TrainRunsOptions,
 ): Promise<RunOutcome[]> {
-  const rows = sharedRows(bank);
+  const rows = sharedRows(bank, o.train.bankPrecision);
   try {
     return await trainEach(ctx, bank, keyFor, o, rows.on);
   } finally {

@@ -6,7 +6,7 @@
 import type { Gpu } from '../gpu/device.ts';
 import type { BankMeta } from './bank.ts';
 import type { TrainBank } from './bank-rows.ts';
-import { BankRowsGpu, type Chunk } from './bank-rows-gpu.ts';
+import { BankRowsGpu, type Chunk, type UploadOptions } from './bank-rows-gpu.ts';
 import type { PoolName } from './schedule.ts';
 
 export type { Chunk };
@@ -36,15 +36,15 @@ export class BankGpu {
 
   /**
    * The bank on `rows` (uploaded once for a run, not released here), or on rows uploaded now for it alone
-   * (`chunkBytes` caps a chunk below the device limit: tests force several chunks with it).
+   * with `upload`'s precision and chunk cap.
    */
   static async create(
     gpu: Gpu,
     bank: TrainBank,
     shared?: BankRowsGpu,
-    chunkBytes?: number,
+    upload: UploadOptions = {},
   ): Promise<BankGpu> {
-    const rows = shared ?? (await BankRowsGpu.upload(gpu, bank, chunkBytes));
+    const rows = shared ?? (await BankRowsGpu.upload(gpu, bank, upload));
     const owned: GPUBuffer[] = [];
     const table = gpu.upload(bankTable(bank.labels, rows.gpuIndex(bank)), undefined, 'bank.table');
     owned.push(table);
@@ -58,10 +58,11 @@ export class BankGpu {
     return new BankGpu(gpu, bank, rows, table, pools, owned, !shared);
   }
 
-  /** Shape fields of a gather over `chunk`. */
-  static chunkShape(bank: BankMeta, chunk?: Chunk) {
+  /** Shape fields of a gather over `chunk` (`stride`: elements of its `feats` per row, BankRowsGpu.stride). */
+  static chunkShape(bank: BankMeta, stride: number, chunk?: Chunk) {
     return {
       N: bank.N,
+      stride,
       chunkStart: chunk?.start ?? 0,
       chunkEnd: chunk?.end ?? 0,
       rowStart: chunk?.rowStart ?? 0,

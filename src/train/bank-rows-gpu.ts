@@ -2,13 +2,16 @@
  * A bank's unique feature rows on the GPU, uploaded once and shared by every method trained on the bank
  * (a method's sub-bank is an index into the same rows). Rows are placed sample by sample, so each sample's
  * rows sit in one chunk; chunks each fit one storage binding (maxStorageBufferBindingSize, maxBufferSize;
- * 128 MiB on many adapters), and the gathers run once per chunk.
+ * 128 MiB on many adapters), and the gathers run once per chunk. Rows are f32, or f16 packed two per
+ * u32 word (ceil(D/2) words a row; converted on the CPU, src/train/f16.ts) to halve the memory.
  */
 import { LimitTooLowError } from '../core/errors.ts';
 import { STORAGE } from '../gpu/buffers.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { type BankMeta, bankIndex } from './bank.ts';
 import { gatherRows, isStreamed, rowSource, type TrainBank } from './bank-rows.ts';
+import { type BankPrecision, DEFAULT_TRAIN_CONFIG } from './config.ts';
+import { f16RowWords, packRowsF16 } from './f16.ts';
 
 /** Rows per staged upload slice (16 MiB at D = 2048): writeBuffer stages its bytes until the next submit. */
 const UPLOAD_SLICE_FLOATS = 4 * 2 ** 20;
@@ -24,11 +27,23 @@ export interface Chunk {
   rowEnd: number;
 }
 
+export interface UploadOptions {
+  /** f16 or f32 rows (default: the training default, DEFAULT_TRAIN_CONFIG.bankPrecision). */
+  precision?: BankPrecision;
+  /** Cap on a chunk's bytes below the device limit (tests force several chunks with it). */
+  chunkBytes?: number;
+}
+
+/** Bytes of one stored row of D features. */
+export const rowBytes = (D: number, precision: BankPrecision): number =>
+  precision === 'f16' ? 4 * f16RowWords(D) : 4 * D;
+
 export class BankRowsGpu {
   private constructor(
     readonly gpu: Gpu,
     readonly N: number,
     readonly D: number,
+    readonly precision: BankPrecision,
     /** GPU row → source row. */
     readonly order: Uint32Array,
     /** GPU rows of sample n: [sampleStart[n], sampleStart[n + 1]). */
@@ -36,20 +51,27 @@ export class BankRowsGpu {
     readonly chunks: Chunk[],
   ) {}
 
+  /** Elements of the `feats` binding (f32, or u32 holding two halves) per row: the gathers' `shape.stride`. */
+  get stride(): number {
+    return rowBytes(this.D, this.precision) / 4;
+  }
+
   /** Rows per chunk under the device's binding limits (`capBytes` lowers it: tests force several chunks). */
-  static rowsPerChunk(gpu: Gpu, D: number, capBytes?: number): number {
+  static rowsPerChunk(gpu: Gpu, D: number, precision: BankPrecision, capBytes?: number): number {
     const limit = Math.min(
       gpu.limits.maxStorageBufferBindingSize,
       gpu.limits.maxBufferSize,
       capBytes ?? Number.POSITIVE_INFINITY,
     );
-    return Math.floor(limit / (4 * D));
+    return Math.floor(limit / rowBytes(D, precision));
   }
 
   /** Upload the rows `bank` uses (each once per sample), reading them from its array or its source. */
-  static async upload(gpu: Gpu, bank: TrainBank, chunkBytes?: number): Promise<BankRowsGpu> {
+  static async upload(gpu: Gpu, bank: TrainBank, opts: UploadOptions = {}): Promise<BankRowsGpu> {
     const source = rowSource(bank);
-    const rows = BankRowsGpu.place(gpu, bank, chunkBytes);
+    const precision = opts.precision ?? DEFAULT_TRAIN_CONFIG.bankPrecision;
+    const rows = BankRowsGpu.place(gpu, bank, precision, opts.chunkBytes);
+    const stride = rows.stride;
     const slice = Math.max(1, Math.floor(UPLOAD_SLICE_FLOATS / bank.D));
     let slices = 0;
     try {
@@ -60,7 +82,9 @@ export class BankRowsGpu {
           const data = isStreamed(bank) ? await source.read(ids) : gatherRows(bank.features, bank.D, ids);
           if (data.length !== ids.length * bank.D)
             throw new Error(`bank rows: read ${data.length} values for ${ids.length} rows of ${bank.D}`);
-          gpu.device.queue.writeBuffer(c.buffer, 4 * (at - c.rowStart) * bank.D, data);
+          // f16: rounded on the CPU (WGSL's pack2x16float rounding is implementation-defined)
+          const stored = precision === 'f16' ? packRowsF16(data, ids.length, bank.D, ids) : data;
+          gpu.device.queue.writeBuffer(c.buffer, 4 * (at - c.rowStart) * stride, stored);
           gpu.device.queue.submit([]);
           // a staged slice is freed only once its copy is done: without waiting, the whole bank sat in
           // staging memory once more at the start of training (issue 14's memory figures)
@@ -75,7 +99,7 @@ export class BankRowsGpu {
   }
 
   /** Sample-major placement of the bank's rows and the chunk buffers (not yet written). */
-  private static place(gpu: Gpu, bank: BankMeta, chunkBytes?: number): BankRowsGpu {
+  private static place(gpu: Gpu, bank: BankMeta, precision: BankPrecision, chunkBytes?: number): BankRowsGpu {
     const { N, S, K, D } = bank;
     const index = bankIndex(bank);
     const order: number[] = [];
@@ -89,7 +113,8 @@ export class BankRowsGpu {
       }
     }
     sampleStart[N] = order.length;
-    const per = BankRowsGpu.rowsPerChunk(gpu, D, chunkBytes);
+    const per = BankRowsGpu.rowsPerChunk(gpu, D, precision, chunkBytes);
+    const bytes = rowBytes(D, precision);
     const chunks: Chunk[] = [];
     for (let start = 0; start < N; ) {
       let end = start;
@@ -98,22 +123,22 @@ export class BankRowsGpu {
       if (end === start)
         throw new LimitTooLowError(
           'maxStorageBufferBindingSize',
-          4 * per * D,
-          4 * need * D,
+          per * bytes,
+          need * bytes,
           'to hold one sample’s features',
         );
       const rowStart = sampleStart[start];
       const rowEnd = sampleStart[end];
       // Exact size, not pooled: a pool bucket could round a chunk past the binding limit.
       const buffer = gpu.device.createBuffer({
-        size: 4 * Math.max(1, rowEnd - rowStart) * D,
+        size: Math.max(1, rowEnd - rowStart) * bytes,
         usage: STORAGE,
         label: `bank.chunk${chunks.length}`,
       });
       chunks.push({ buffer, start, end, rowStart, rowEnd });
       start = end;
     }
-    return new BankRowsGpu(gpu, N, D, Uint32Array.from(order), sampleStart, chunks);
+    return new BankRowsGpu(gpu, N, D, precision, Uint32Array.from(order), sampleStart, chunks);
   }
 
   /** A (sub-)bank's index in GPU rows; every row it names must be one uploaded for the same sample. */

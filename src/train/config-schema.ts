@@ -149,4 +149,15 @@ export const TRAIN_SETTINGS = [
     help: "the policy's loss: the paper's plain cross-entropy, or with the class prior taken out of the logits",
     value: 'balanced|plain',
   },
+  {
+    key: 'bankPrecision',
+    flag: 'bank-precision',
+    type: 'enum',
+    default: 'f16',
+    values: ['f16', 'f32'],
+    group: T,
+    label: 'Feature-row precision',
+    help: 'feature rows on the GPU as f16 (half the memory) or f32 (for features beyond ±65504)',
+    value: 'f16|f32',
+  },
 ] as const satisfies readonly SettingSpec[];

@@ -8,6 +8,9 @@ import { TRAIN_SETTINGS } from './config-schema.ts';
 
 export type HeadKind = 'linear' | 'mlp';
 
+/** How the bank's feature rows are stored on the GPU for training (src/train/f16.ts). */
+export type BankPrecision = 'f16' | 'f32';
+
 export interface TrainConfig {
   head: HeadKind;
   /** Hidden width of the MLP head. */
@@ -35,6 +38,11 @@ export interface TrainConfig {
   balancedExploration: boolean;
   alphaOptimizer: 'adam' | 'sgd';
   alphaLr: number;
+  /**
+   * The feature rows the training gathers read, on the GPU: f16 (half the memory; values rounded to
+   * nearest even, the reference trains on the same rounded rows) or f32. Evaluation reads f32 rows.
+   */
+  bankPrecision: BankPrecision;
   seed: number;
 }
 

@@ -10,8 +10,8 @@ import { UNIFORM } from '../gpu/buffers.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { alphaStepKernel, mixGradKernel, policyHistoryKernel } from '../gpu/kernels/alpha.wgsl.ts';
 import { argmaxKernel } from '../gpu/kernels/argmax.wgsl.ts';
-import { gatherKernel } from '../gpu/kernels/gather.wgsl.ts';
-import { mixKernel } from '../gpu/kernels/mix.wgsl.ts';
+import { gatherKernelFor } from '../gpu/kernels/gather.wgsl.ts';
+import { mixKernelFor } from '../gpu/kernels/mix.wgsl.ts';
 import { softmaxCeKernel } from '../gpu/kernels/softmax-ce.wgsl.ts';
 import { rowOf } from './bank.ts';
 import { BankGpu, type Chunk } from './bank-gpu.ts';
@@ -35,7 +35,10 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Cap on a feature chunk's bytes (tests force several chunks with it). */
   chunkBytes?: number;
-  /** The bank's rows, already on this device (a run uploads them once for all its methods). */
+  /**
+   * The bank's rows, already on this device (a run uploads them once for all its methods), stored with
+   * the precision cfg.bankPrecision names.
+   */
   rows?: BankRowsGpu;
 }
 
@@ -102,7 +105,13 @@ export class TrainEngine {
     opts: EngineOptions = {},
   ): Promise<TrainEngine> {
     gpu.assertAlive();
-    return new TrainEngine(gpu, await BankGpu.create(gpu, bank, opts.rows, opts.chunkBytes), cfg, opts);
+    if (opts.rows && opts.rows.precision !== cfg.bankPrecision)
+      throw new Error(
+        `the shared bank rows are stored as ${opts.rows.precision}, the training settings ask for ` +
+          `--bank-precision ${cfg.bankPrecision}: upload them with the settings' precision`,
+      );
+    const upload = { precision: cfg.bankPrecision, chunkBytes: opts.chunkBytes };
+    return new TrainEngine(gpu, await BankGpu.create(gpu, bank, opts.rows, upload), cfg, opts);
   }
 
   private get sizes() {
@@ -125,7 +134,7 @@ export class TrainEngine {
       S: b.S,
       K: b.K,
       nPool: this.bankGpu.pools[pool].size,
-      ...BankGpu.chunkShape(b, chunk),
+      ...BankGpu.chunkShape(b, this.bankGpu.rows.stride, chunk),
     });
   }
 
@@ -172,7 +181,8 @@ export class TrainEngine {
         y,
         picks,
       };
-      ops.push(await this.f.op(gatherKernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
+      const kernel = gatherKernelFor(this.bankGpu.rows.precision);
+      ops.push(await this.f.op(kernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
     }
     const { fwd, dz, ops: lossOps } = await this.forwardLoss(head, x, y, this.noAdjust, pool, 'exploit');
     ops.push(...lossOps);
@@ -204,7 +214,8 @@ export class TrainEngine {
         z,
         y,
       };
-      ops.push(await this.f.op(mixKernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
+      const kernel = mixKernelFor(this.bankGpu.rows.precision);
+      ops.push(await this.f.op(kernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
     }
     const {
       fwd,
@@ -306,7 +317,8 @@ export class TrainEngine {
     const source = rowSource(bank);
     for (let at = 0; at < rowsIdx.length; at += block) {
       const idx = rowsIdx.slice(at, at + block);
-      // the block's rows read from the bank's rows (a run's: from the store), not a copy of the bank
+      // the block's rows read from the bank's rows (a run's: from the store), not a copy of the bank, and
+      // as f32 whatever bankPrecision says: f16 storage is for the training gathers only
       const x = await source.read(idx.map((n) => rowOf(bank, n, 0, 0)));
       const f = new OpFactory(this.gpu);
       const xb = f.buffer(x.byteLength, 'eval.x');

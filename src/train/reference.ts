@@ -5,6 +5,7 @@
 import type { FeatureBank } from './bank.ts';
 import { featureOffset } from './bank.ts';
 import type { TrainConfig } from './config.ts';
+import { roundRowsF16 } from './f16.ts';
 import { type DenseParams, initHead } from './head-init.ts';
 import { logitsFromProbs, policyProbs } from './methods.ts';
 import {
@@ -42,6 +43,8 @@ export class ReferenceTrainer {
   private readonly hyper: AdamHyper;
   /** Added to the logits of the exploration loss: −log prior of D_train when the loss is class-balanced. */
   private readonly exploreAdjust?: Float64Array;
+  /** The features the training gathers see: the bank's, or their f16 roundings (bankPrecision f16). */
+  private readonly trainFeatures: Float32Array;
 
   constructor(
     readonly bank: FeatureBank,
@@ -52,6 +55,7 @@ export class ReferenceTrainer {
     const { train, valid } = bank.split;
     this.pools = { train, valid, all: [...train, ...valid] };
     if (cfg.balancedExploration) this.exploreAdjust = logPriorAdjust(bank.labels, train, this.C);
+    this.trainFeatures = cfg.bankPrecision === 'f16' ? roundRowsF16(bank.features, bank.D) : bank.features;
     this.hyper = {
       lr: cfg.lr,
       beta1: cfg.beta1,
@@ -61,7 +65,20 @@ export class ReferenceTrainer {
     };
   }
 
-  private row(n: number, s: number, k: number): Float32Array {
+  /**
+   * A row as the engine's θ and α gathers read it: from the GPU's stored rows, so under bankPrecision f16
+   * rounded to f16 (the engine rounds on the CPU too, so both see the same values bit for bit).
+   */
+  private trainRow(n: number, s: number, k: number): Float32Array {
+    const o = featureOffset(this.bank, n, s, k);
+    return this.trainFeatures.subarray(o, o + this.bank.D);
+  }
+
+  /**
+   * A row as evaluation reads it: the exact f32 row whatever bankPrecision says (engine.predict uploads
+   * the test rows from the bank's source, not from the f16 training rows).
+   */
+  private evalRow(n: number, s: number, k: number): Float32Array {
     const o = featureOffset(this.bank, n, s, k);
     return this.bank.features.subarray(o, o + this.bank.D);
   }
@@ -111,7 +128,7 @@ export class ReferenceTrainer {
         g,
       );
       const k = drawCandidate(ctx, j, s);
-      x.set(this.row(n, s, k), j * D);
+      x.set(this.trainRow(n, s, k), j * D);
       y[j] = label;
       picks.push([n, s, k]);
     }
@@ -165,7 +182,7 @@ export class ReferenceTrainer {
         g,
         this.cfg.tau,
       );
-      const rows = zj.map((_, s) => this.row(n, s, drawCandidate(ctx, j, s)));
+      const rows = zj.map((_, s) => this.trainRow(n, s, drawCandidate(ctx, j, s)));
       xs.push(rows);
       for (let d = 0; d < D; d++) {
         let acc = 0;
@@ -261,7 +278,7 @@ export class ReferenceTrainer {
   predict(layers: RefLayer[], idx: number[] = this.bank.split.test): Int32Array {
     const { D } = this.bank;
     const x = new this.Arr(idx.length * D);
-    for (const [r, n] of idx.entries()) x.set(this.row(n, 0, 0), r * D);
+    for (const [r, n] of idx.entries()) x.set(this.evalRow(n, 0, 0), r * D);
     const { logits } = this.forward(layers, x, idx.length);
     const b = layers.at(-1)!.b;
     return Int32Array.from(idx, (_, r) => {

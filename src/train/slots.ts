@@ -19,6 +19,8 @@ export interface ShapeFields {
   /** Gathers: the first GPU row of the chunk, and the samples in the bank (the table's labels). */
   rowStart: number;
   N: number;
+  /** Gathers: elements of the `feats` binding per row (D for f32 rows, ceil(D/2) u32 words for f16). */
+  stride: number;
 }
 
 export function packShape(f: Partial<ShapeFields>): Uint32Array {
@@ -37,6 +39,7 @@ export function packShape(f: Partial<ShapeFields>): Uint32Array {
     'rows',
     'rowStart',
     'N',
+    'stride',
   ];
   order.forEach((k, i) => {
     u[i] = f[k] ?? 0;

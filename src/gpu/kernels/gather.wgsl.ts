@@ -5,22 +5,22 @@
  * lives in another chunk is skipped here and written by that chunk's dispatch. One workgroup per row.
  */
 import type { KernelSpec } from '../kernel.ts';
-import { BANK_INPUTS, DRAW_WGSL, SHAPE_AND_STEP } from './draw.wgsl.ts';
+import { bankInputs, drawWgsl, type FeatPrecision, SHAPE_AND_STEP } from './draw.wgsl.ts';
 import { SHAPE_WGSL, STEP_WGSL } from './train-structs.wgsl.ts';
 
-export const gatherKernel: KernelSpec = {
-  label: 'train_gather',
+const make = (precision: FeatPrecision): KernelSpec => ({
+  label: precision === 'f32' ? 'train_gather' : `train_gather_${precision}`,
   workgroupSize: [64],
   structs: SHAPE_WGSL + STEP_WGSL,
   bindings: [
-    ...BANK_INPUTS,
+    ...bankInputs(precision),
     { name: 'x', kind: 'rw', type: 'array<f32>' },
     { name: 'y', kind: 'rw', type: 'array<u32>' },
     { name: 'picks', kind: 'rw', type: 'array<u32>' },
     ...SHAPE_AND_STEP,
   ],
   body: /* wgsl */ `
-${DRAW_WGSL}
+${drawWgsl(precision)}
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let j = wid.x;
   let n = draw_sample(j);
@@ -35,7 +35,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (n < shape.chunkStart || n >= shape.chunkEnd) { return; }
   let src = feature_at(n, best, k);
   for (var d = lid.x; d < shape.D; d += 64u) {
-    x[j * shape.D + d] = feats[src + d];
+    x[j * shape.D + d] = feat(src, d);
   }
   if (lid.x == 0u) {
     y[j] = label;
@@ -45,4 +45,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
 }
 `,
-};
+});
+
+const KERNELS: Record<FeatPrecision, KernelSpec> = { f32: make('f32'), f16: make('f16') };
+
+/** The gather for feature rows stored as `precision` (one spec per precision: pipelines cache by it). */
+export const gatherKernelFor = (precision: FeatPrecision): KernelSpec => KERNELS[precision];
+
+/** The gather over f32 rows. */
+export const gatherKernel: KernelSpec = KERNELS.f32;

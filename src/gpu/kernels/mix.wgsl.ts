@@ -4,15 +4,15 @@
  * source's feature row (xs, for ∂L/∂z) and their mixture x̂ = Σ_s z_s φ_s. One workgroup per row, per chunk.
  */
 import type { KernelSpec } from '../kernel.ts';
-import { BANK_INPUTS, DRAW_WGSL, SHAPE_AND_STEP } from './draw.wgsl.ts';
+import { bankInputs, drawWgsl, type FeatPrecision, SHAPE_AND_STEP } from './draw.wgsl.ts';
 import { SHAPE_WGSL, STEP_WGSL } from './train-structs.wgsl.ts';
 
-export const mixKernel: KernelSpec = {
-  label: 'train_mix',
+const make = (precision: FeatPrecision): KernelSpec => ({
+  label: precision === 'f32' ? 'train_mix' : `train_mix_${precision}`,
   workgroupSize: [64],
   structs: SHAPE_WGSL + STEP_WGSL,
   bindings: [
-    ...BANK_INPUTS,
+    ...bankInputs(precision),
     { name: 'xs', kind: 'rw', type: 'array<f32>' },
     { name: 'xmix', kind: 'rw', type: 'array<f32>' },
     { name: 'z', kind: 'rw', type: 'array<f32>' },
@@ -20,7 +20,7 @@ export const mixKernel: KernelSpec = {
     ...SHAPE_AND_STEP,
   ],
   body: /* wgsl */ `
-${DRAW_WGSL}
+${drawWgsl(precision)}
 const MAX_S: u32 = 16u;
 
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -44,7 +44,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   for (var d = lid.x; d < shape.D; d += 64u) {
     var acc = 0.0;
     for (var s = 0u; s < shape.S; s++) {
-      let v = feats[at[s] + d];
+      let v = feat(at[s], d);
       xs[(j * shape.S + s) * shape.D + d] = v;
       acc += w[s] * v;
     }
@@ -56,4 +56,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
 }
 `,
-};
+});
+
+const KERNELS: Record<FeatPrecision, KernelSpec> = { f32: make('f32'), f16: make('f16') };
+
+/** The mixture for feature rows stored as `precision` (one spec per precision: pipelines cache by it). */
+export const mixKernelFor = (precision: FeatPrecision): KernelSpec => KERNELS[precision];
+
+/** The mixture over f32 rows. */
+export const mixKernel: KernelSpec = KERNELS.f32;

@@ -8,7 +8,7 @@ struct Shape {
   B: u32, D: u32, C: u32, S: u32,
   K: u32, nPool: u32, chunkStart: u32, chunkEnd: u32,
   R: u32, Cin: u32, rows: u32, rowStart: u32,
-  N: u32, pad0: u32, pad1: u32, pad2: u32,
+  N: u32, stride: u32, pad1: u32, pad2: u32,
 }`;
 
 export const STEP_WGSL = /* wgsl */ `

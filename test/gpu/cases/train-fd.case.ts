@@ -7,11 +7,17 @@ import { Rng } from '../../../src/core/rng.ts';
 import { UNIFORM } from '../../../src/gpu/buffers.ts';
 import type { Gpu } from '../../../src/gpu/device.ts';
 import { alphaStepKernel, mixGradKernel } from '../../../src/gpu/kernels/alpha.wgsl.ts';
-import { mixKernel } from '../../../src/gpu/kernels/mix.wgsl.ts';
+import { mixKernelFor } from '../../../src/gpu/kernels/mix.wgsl.ts';
 import { softmaxCeKernel } from '../../../src/gpu/kernels/softmax-ce.wgsl.ts';
 import { bankIndex } from '../../../src/train/bank.ts';
 import { bankTable } from '../../../src/train/bank-gpu.ts';
-import { type HeadKind, resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
+import {
+  type BankPrecision,
+  type HeadKind,
+  resolveTrainConfig,
+  type TrainConfig,
+} from '../../../src/train/config.ts';
+import { f16RowWords, packRowsF16 } from '../../../src/train/f16.ts';
 import { HeadGpu } from '../../../src/train/head-gpu.ts';
 import { initHead } from '../../../src/train/head-init.ts';
 import { encodeOps, type Op, OpFactory } from '../../../src/train/ops.ts';
@@ -136,10 +142,11 @@ async function thetaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
   f.release();
 }
 
-async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
+async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind, precision: BankPrecision) {
   const seed = freshSeed();
   const rng = new Rng(seed);
-  const bank = randomBank(seed, { N: 40, S: 3, K: 2, D: 10, C: 4 });
+  // f16 rows on an odd width: each row ends in a half-padding word
+  const bank = randomBank(seed, { N: 40, S: 3, K: 2, D: precision === 'f16' ? 11 : 10, C: 4 });
   const B = 12;
   const cfg = resolveTrainConfig({
     head,
@@ -150,6 +157,7 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
     alphaOptimizer: 'sgd',
     alphaLr: 1,
     tau: 0.9,
+    bankPrecision: precision, // the reference's mixture reads the same (f16-rounded) rows
   });
   const f = factory(gpu, plan, cfg);
   const alpha = Float32Array.from({ length: 4 * 3 }, () => rng.normal());
@@ -171,11 +179,14 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
     chunkStart: 0,
     chunkEnd: bank.N,
     N: bank.N,
+    stride: precision === 'f16' ? f16RowWords(bank.D) : bank.D,
   });
+  const feats =
+    precision === 'f16' ? packRowsF16(bank.features, bank.features.length / bank.D, bank.D) : bank.features;
   const mix = await f.op(
-    mixKernel,
+    mixKernelFor(precision),
     {
-      feats: put(f, bank.features),
+      feats: put(f, feats),
       table: put(f, bankTable(bank.labels, bankIndex(bank))),
       pool: put(f, Uint32Array.from(bank.split.valid)),
       alpha: alphaBuf,
@@ -229,13 +240,15 @@ async function alphaCase(gpu: Gpu, log: (m: string) => void, head: HeadKind) {
     const err = Math.abs(gpuGrad - numeric);
     assert(
       err <= 2e-5 + 2e-3 * Math.abs(numeric),
-      `seed ${seed} ${head} ∂L/∂a[${k}]: GPU ${gpuGrad} vs finite difference ${numeric}`,
+      `seed ${seed} ${head} ${precision} ∂L/∂a[${k}]: GPU ${gpuGrad} vs finite difference ${numeric}`,
     );
     worst = Math.max(worst, err);
     if (Math.abs(numeric) > 1e-6) moved++;
   }
   assert(moved > 0, 'the loss does not depend on a: the check would be vacuous');
-  log(`seed ${seed}: 12 logits (${moved} with a gradient), worst |GPU − FD| ${worst.toExponential(2)}`);
+  log(
+    `seed ${seed} ${precision}: 12 logits (${moved} with a gradient), worst |GPU − FD| ${worst.toExponential(2)}`,
+  );
   f.release();
 }
 
@@ -244,8 +257,8 @@ export const trainFdCases: GpuCase[] = (['linear', 'mlp'] as const).flatMap((hea
     name: `GPU ∂L/∂θ (${head} head) matches finite differences of the float64 loss`,
     run: (g: Gpu, l: (m: string) => void) => thetaCase(g, l, head),
   },
-  {
-    name: `GPU ∂L/∂a (${head} head, through the mixture) matches finite differences`,
-    run: (g: Gpu, l: (m: string) => void) => alphaCase(g, l, head),
-  },
+  ...(['f32', 'f16'] as const).map((precision) => ({
+    name: `GPU ∂L/∂a (${head} head, through the mixture, ${precision} rows) matches finite differences`,
+    run: (g: Gpu, l: (m: string) => void) => alphaCase(g, l, head, precision),
+  })),
 ]);

@@ -9,14 +9,15 @@ import { UNIFORM } from '../../../src/gpu/buffers.ts';
 import type { Gpu } from '../../../src/gpu/device.ts';
 import { alphaStepKernel, mixGradKernel, policyHistoryKernel } from '../../../src/gpu/kernels/alpha.wgsl.ts';
 import { argmaxKernel } from '../../../src/gpu/kernels/argmax.wgsl.ts';
-import { gatherKernel } from '../../../src/gpu/kernels/gather.wgsl.ts';
+import { gatherKernelFor } from '../../../src/gpu/kernels/gather.wgsl.ts';
 import { GRAD_ADAM_WG, gradAdamFor, gradAdamInvocations } from '../../../src/gpu/kernels/grad-adam.wgsl.ts';
-import { mixKernel } from '../../../src/gpu/kernels/mix.wgsl.ts';
+import { mixKernelFor } from '../../../src/gpu/kernels/mix.wgsl.ts';
 import { biasReluKernel, RELU_WG, reluMaskKernel } from '../../../src/gpu/kernels/relu.wgsl.ts';
 import { softmaxCeKernel } from '../../../src/gpu/kernels/softmax-ce.wgsl.ts';
 import { bankIndex, featureOffset } from '../../../src/train/bank.ts';
 import { bankTable } from '../../../src/train/bank-gpu.ts';
-import { resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
+import { type BankPrecision, resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
+import { f16RowWords, packRowsF16, roundRowsF16 } from '../../../src/train/f16.ts';
 import { NEVER, policyProbs } from '../../../src/train/methods.ts';
 import { encodeOps, type Op, OpFactory } from '../../../src/train/ops.ts';
 import {
@@ -73,6 +74,23 @@ function put(f: OpFactory, data: Float32Array | Uint32Array | Int32Array, label 
 
 const normals = (rng: Rng, n: number, scale = 1) =>
   Float32Array.from({ length: n }, () => scale * rng.normal());
+
+/**
+ * Rows [rows][D] as the gathers' `feats` binding stores them under `precision`, the elements per row
+ * (`shape.stride`), and the values the kernels must read back (f16: rounded on the CPU, read exactly).
+ */
+function stored(features: Float32Array, D: number, precision: BankPrecision) {
+  if (precision === 'f32') return { feats: features, stride: D, values: features };
+  const rows = features.length / D;
+  return { feats: packRowsF16(features, rows, D), stride: f16RowWords(D), values: roundRowsF16(features, D) };
+}
+
+/** The precisions and row widths the gathers are checked on: f16 also with an odd D (half a padding word). */
+const GATHER_LAYOUTS = (D: number): [BankPrecision, number][] => [
+  ['f32', D],
+  ['f16', D],
+  ['f16', D + 1],
+];
 
 async function gradAdamCheck(gpu: Gpu, log: (m: string) => void, Cin: number): Promise<void> {
   const seed = freshSeed();
@@ -138,6 +156,164 @@ async function gradAdamCheck(gpu: Gpu, log: (m: string) => void, Cin: number): P
   f.release();
 }
 
+async function gatherCheck(gpu: Gpu, log: (m: string) => void, precision: BankPrecision, D: number) {
+  const seed = freshSeed();
+  const rng = new Rng(seed);
+  const bank = randomBank(seed, { N: 37, S: 4, K: 3, D, C: 5 });
+  const B = 64;
+  const cfg = resolveTrainConfig({ batchSize: B, seed });
+  const plan = { stream: 1 + rng.int(1000) };
+  const f = factory(gpu, plan, cfg);
+  const alpha = Float32Array.from({ length: 5 * 4 }, (_, i) => (i % 7 === 3 ? NEVER : rng.normal()));
+  const pool = bank.split.train;
+  const x = put(f, poison(B * bank.D));
+  const y = put(f, new Uint32Array(B).fill(999));
+  const picks = put(f, new Uint32Array(3 * B).fill(999));
+  const table = put(f, bankTable(bank.labels, bankIndex(bank)));
+  const poolBuf = put(f, Uint32Array.from(pool));
+  const alphaBuf = put(f, alpha);
+  const rows = stored(bank.features, bank.D, precision);
+  const ops: Op[] = [];
+  for (const [start, end] of [
+    [0, 20],
+    [20, 37],
+  ]) {
+    const perSample = bank.S * bank.K * rows.stride;
+    const feats = put(f, rows.feats.slice(start * perSample, end * perSample));
+    const shape = f.shape({
+      B,
+      D: bank.D,
+      C: 5,
+      S: bank.S,
+      K: bank.K,
+      nPool: pool.length,
+      chunkStart: start,
+      chunkEnd: end,
+      rowStart: start * bank.S * bank.K,
+      N: bank.N,
+      stride: rows.stride,
+    });
+    ops.push(
+      await f.op(
+        gatherKernelFor(precision),
+        { feats, table, pool: poolBuf, alpha: alphaBuf, x, y, picks, shape },
+        [B, 1, 1],
+      ),
+    );
+  }
+  run(gpu, ops);
+  const gotPicks = new Uint32Array(await gpu.read(picks, 12 * B));
+  const gotX = await gpu.readF32(x, B * bank.D);
+  const gotY = new Uint32Array(await gpu.read(y, 4 * B));
+  const ctx = { seed, stream: plan.stream, S: bank.S, K: bank.K };
+  const sources = new Set<number>();
+  const tag = `seed ${seed} ${precision} D ${D}`;
+  for (let j = 0; j < B; j++) {
+    const n = drawSample(ctx, j, pool);
+    const label = bank.labels[n];
+    const g = Array.from({ length: bank.S }, (_, s) => sourceNoise(ctx, j, s));
+    const s = gumbelArgmax(
+      Array.from({ length: bank.S }, (_, i) => alpha[label * bank.S + i]),
+      g,
+    );
+    const k = drawCandidate(ctx, j, s);
+    assert(
+      gotPicks[3 * j] === n && gotPicks[3 * j + 1] === s && gotPicks[3 * j + 2] === k,
+      `${tag} row ${j}: picks ${gotPicks.slice(3 * j, 3 * j + 3)} vs ${[n, s, k]}`,
+    );
+    assert(alpha[label * bank.S + s] !== NEVER, `row ${j} drew a source whose probability is 0`);
+    assert(gotY[j] === label, `row ${j}: label ${gotY[j]} vs ${label}`);
+    const o = featureOffset(bank, n, s, k);
+    assertClose(
+      `${tag} row ${j} features`,
+      gotX.subarray(j * bank.D, (j + 1) * bank.D),
+      rows.values.subarray(o, o + bank.D),
+      { rtol: 0, atol: 0 },
+    );
+    sources.add(s);
+  }
+  assert(sources.size > 1, 'every row drew the same source');
+  log(`${tag}: ${B} rows identical to the reference draws (${sources.size} sources seen)`);
+  f.release();
+}
+
+async function mixCheck(gpu: Gpu, log: (m: string) => void, precision: BankPrecision, D: number) {
+  const seed = freshSeed();
+  const rng = new Rng(seed);
+  const bank = randomBank(seed, { N: 30, S: 3, K: 2, D, C: 4 });
+  const B = 16;
+  const cfg = resolveTrainConfig({ batchSize: B, seed, tau: 0.7 });
+  const plan = { stream: 1 + rng.int(1000) };
+  const f = factory(gpu, plan, cfg);
+  const alpha = normals(rng, 4 * 3);
+  const pool = bank.split.valid;
+  const rows = stored(bank.features, bank.D, precision);
+  const bufs = {
+    feats: put(f, rows.feats),
+    table: put(f, bankTable(bank.labels, bankIndex(bank))),
+    pool: put(f, Uint32Array.from(pool)),
+    alpha: put(f, alpha),
+    xs: put(f, poison(B * 3 * bank.D)),
+    xmix: put(f, poison(B * bank.D)),
+    z: put(f, poison(B * 3)),
+    y: put(f, new Uint32Array(B)),
+  };
+  const shape = f.shape({
+    B,
+    D: bank.D,
+    C: 4,
+    S: 3,
+    K: 2,
+    nPool: pool.length,
+    chunkStart: 0,
+    chunkEnd: bank.N,
+    N: bank.N,
+    stride: rows.stride,
+  });
+  run(gpu, [await f.op(mixKernelFor(precision), { ...bufs, shape }, [B, 1, 1])]);
+  const z = await gpu.readF32(bufs.z, B * 3);
+  const xs = await gpu.readF32(bufs.xs, B * 3 * bank.D);
+  const xmix = await gpu.readF32(bufs.xmix, B * bank.D);
+  const ctx = { seed, stream: plan.stream, S: 3, K: 2 };
+  const tag = `seed ${seed} ${precision} D ${D}`;
+  let worst = 0;
+  for (let j = 0; j < B; j++) {
+    const n = drawSample(ctx, j, pool);
+    const g = [0, 1, 2].map((s) => sourceNoise(ctx, j, s));
+    const label = bank.labels[n];
+    const zj = gumbelSoftmax(
+      [0, 1, 2].map((i) => alpha[label * 3 + i]),
+      g,
+      cfg.tau,
+    );
+    worst = Math.max(
+      worst,
+      assertClose(`${tag} z row ${j}`, z.subarray(3 * j, 3 * j + 3), zj, {
+        rtol: 1e-4,
+        atol: 1e-6,
+      }),
+    );
+    const want = new Float64Array(bank.D);
+    for (let s = 0; s < 3; s++) {
+      const o = featureOffset(bank, n, s, drawCandidate(ctx, j, s));
+      const row = rows.values.subarray(o, o + bank.D);
+      assertClose(
+        `${tag} row ${j} source ${s}`,
+        xs.subarray((3 * j + s) * bank.D, (3 * j + s + 1) * bank.D),
+        row,
+        { rtol: 0, atol: 0 },
+      );
+      for (let d = 0; d < bank.D; d++) want[d] += zj[s] * row[d];
+    }
+    assertClose(`${tag} x̂ row ${j}`, xmix.subarray(j * bank.D, (j + 1) * bank.D), want, {
+      rtol: 1e-4,
+      atol: 1e-5,
+    });
+  }
+  log(`${tag}: z worst rel err ${worst.toExponential(2)}`);
+  f.release();
+}
+
 export const trainKernelCases: GpuCase[] = [
   {
     name: 'softmax-CE kernel: loss and dZ = (softmax − onehot)/B match float64 (logit adjustment, C > workgroup size)',
@@ -182,159 +358,15 @@ export const trainKernelCases: GpuCase[] = [
     },
   },
   {
-    name: 'exploitation gather: same samples, Gumbel-argmax sources and candidates as the reference, across chunks',
+    name: 'exploitation gather: same samples, Gumbel-argmax sources and candidates as the reference, across chunks (f32 and f16 rows)',
     async run(gpu, log) {
-      const seed = freshSeed();
-      const rng = new Rng(seed);
-      const bank = randomBank(seed, { N: 37, S: 4, K: 3, D: 70, C: 5 });
-      const B = 64;
-      const cfg = resolveTrainConfig({ batchSize: B, seed });
-      const plan = { stream: 1 + rng.int(1000) };
-      const f = factory(gpu, plan, cfg);
-      const alpha = Float32Array.from({ length: 5 * 4 }, (_, i) => (i % 7 === 3 ? NEVER : rng.normal()));
-      const pool = bank.split.train;
-      const x = put(f, poison(B * bank.D));
-      const y = put(f, new Uint32Array(B).fill(999));
-      const picks = put(f, new Uint32Array(3 * B).fill(999));
-      const table = put(f, bankTable(bank.labels, bankIndex(bank)));
-      const poolBuf = put(f, Uint32Array.from(pool));
-      const alphaBuf = put(f, alpha);
-      const ops: Op[] = [];
-      for (const [start, end] of [
-        [0, 20],
-        [20, 37],
-      ]) {
-        const stride = bank.S * bank.K * bank.D;
-        const feats = put(f, bank.features.slice(start * stride, end * stride));
-        const shape = f.shape({
-          B,
-          D: bank.D,
-          C: 5,
-          S: bank.S,
-          K: bank.K,
-          nPool: pool.length,
-          chunkStart: start,
-          chunkEnd: end,
-          rowStart: start * bank.S * bank.K,
-          N: bank.N,
-        });
-        ops.push(
-          await f.op(gatherKernel, { feats, table, pool: poolBuf, alpha: alphaBuf, x, y, picks, shape }, [
-            B,
-            1,
-            1,
-          ]),
-        );
-      }
-      run(gpu, ops);
-      const gotPicks = new Uint32Array(await gpu.read(picks, 12 * B));
-      const gotX = await gpu.readF32(x, B * bank.D);
-      const gotY = new Uint32Array(await gpu.read(y, 4 * B));
-      const ctx = { seed, stream: plan.stream, S: bank.S, K: bank.K };
-      const sources = new Set<number>();
-      for (let j = 0; j < B; j++) {
-        const n = drawSample(ctx, j, pool);
-        const label = bank.labels[n];
-        const g = Array.from({ length: bank.S }, (_, s) => sourceNoise(ctx, j, s));
-        const s = gumbelArgmax(
-          Array.from({ length: bank.S }, (_, i) => alpha[label * bank.S + i]),
-          g,
-        );
-        const k = drawCandidate(ctx, j, s);
-        assert(
-          gotPicks[3 * j] === n && gotPicks[3 * j + 1] === s && gotPicks[3 * j + 2] === k,
-          `seed ${seed} row ${j}: picks ${gotPicks.slice(3 * j, 3 * j + 3)} vs ${[n, s, k]}`,
-        );
-        assert(alpha[label * bank.S + s] !== NEVER, `row ${j} drew a source whose probability is 0`);
-        assert(gotY[j] === label, `row ${j}: label ${gotY[j]} vs ${label}`);
-        const o = featureOffset(bank, n, s, k);
-        assertClose(
-          `row ${j} features`,
-          gotX.subarray(j * bank.D, (j + 1) * bank.D),
-          bank.features.subarray(o, o + bank.D),
-          { rtol: 0, atol: 0 },
-        );
-        sources.add(s);
-      }
-      assert(sources.size > 1, 'every row drew the same source');
-      log(`seed ${seed}: ${B} rows identical to the reference draws (${sources.size} sources seen)`);
-      f.release();
+      for (const [precision, D] of GATHER_LAYOUTS(70)) await gatherCheck(gpu, log, precision, D);
     },
   },
   {
-    name: 'exploration mixture: z = softmax((a + g)/τ) and x̂ = Σ z·φ match float64; every source row kept',
+    name: 'exploration mixture: z = softmax((a + g)/τ) and x̂ = Σ z·φ match float64; every source row kept (f32 and f16 rows)',
     async run(gpu, log) {
-      const seed = freshSeed();
-      const rng = new Rng(seed);
-      const bank = randomBank(seed, { N: 30, S: 3, K: 2, D: 90, C: 4 });
-      const B = 16;
-      const cfg = resolveTrainConfig({ batchSize: B, seed, tau: 0.7 });
-      const plan = { stream: 1 + rng.int(1000) };
-      const f = factory(gpu, plan, cfg);
-      const alpha = normals(rng, 4 * 3);
-      const pool = bank.split.valid;
-      const bufs = {
-        feats: put(f, bank.features),
-        table: put(f, bankTable(bank.labels, bankIndex(bank))),
-        pool: put(f, Uint32Array.from(pool)),
-        alpha: put(f, alpha),
-        xs: put(f, poison(B * 3 * bank.D)),
-        xmix: put(f, poison(B * bank.D)),
-        z: put(f, poison(B * 3)),
-        y: put(f, new Uint32Array(B)),
-      };
-      const shape = f.shape({
-        B,
-        D: bank.D,
-        C: 4,
-        S: 3,
-        K: 2,
-        nPool: pool.length,
-        chunkStart: 0,
-        chunkEnd: bank.N,
-        N: bank.N,
-      });
-      run(gpu, [await f.op(mixKernel, { ...bufs, shape }, [B, 1, 1])]);
-      const z = await gpu.readF32(bufs.z, B * 3);
-      const xs = await gpu.readF32(bufs.xs, B * 3 * bank.D);
-      const xmix = await gpu.readF32(bufs.xmix, B * bank.D);
-      const ctx = { seed, stream: plan.stream, S: 3, K: 2 };
-      let worst = 0;
-      for (let j = 0; j < B; j++) {
-        const n = drawSample(ctx, j, pool);
-        const g = [0, 1, 2].map((s) => sourceNoise(ctx, j, s));
-        const label = bank.labels[n];
-        const zj = gumbelSoftmax(
-          [0, 1, 2].map((i) => alpha[label * 3 + i]),
-          g,
-          cfg.tau,
-        );
-        worst = Math.max(
-          worst,
-          assertClose(`seed ${seed} z row ${j}`, z.subarray(3 * j, 3 * j + 3), zj, {
-            rtol: 1e-4,
-            atol: 1e-6,
-          }),
-        );
-        const want = new Float64Array(bank.D);
-        for (let s = 0; s < 3; s++) {
-          const o = featureOffset(bank, n, s, drawCandidate(ctx, j, s));
-          const row = bank.features.subarray(o, o + bank.D);
-          assertClose(
-            `row ${j} source ${s}`,
-            xs.subarray((3 * j + s) * bank.D, (3 * j + s + 1) * bank.D),
-            row,
-            { rtol: 0, atol: 0 },
-          );
-          for (let d = 0; d < bank.D; d++) want[d] += zj[s] * row[d];
-        }
-        assertClose(`seed ${seed} x̂ row ${j}`, xmix.subarray(j * bank.D, (j + 1) * bank.D), want, {
-          rtol: 1e-4,
-          atol: 1e-5,
-        });
-      }
-      log(`seed ${seed}: z worst rel err ${worst.toExponential(2)}`);
-      f.release();
+      for (const [precision, D] of GATHER_LAYOUTS(90)) await mixCheck(gpu, log, precision, D);
     },
   },
   {

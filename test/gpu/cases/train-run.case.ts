@@ -1,12 +1,13 @@
 /**
  * The whole engine against the float64 reference: same schedule, same random streams, so a short search
  * and final training must land on the same α, history, losses, head and predictions (within fp32 error).
- * Banks are split into several chunks to exercise the chunked gathers.
+ * Banks are split into several chunks to exercise the chunked gathers. Every comparison runs with the
+ * feature rows stored as f32 and as f16 (the reference then trains on the same f16-rounded rows).
  */
 import { denseFeatures, type FeatureBank } from '../../../src/train/bank.ts';
 import { gatherRows } from '../../../src/train/bank-rows.ts';
-import { BankRowsGpu } from '../../../src/train/bank-rows-gpu.ts';
-import { resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
+import { BankRowsGpu, rowBytes } from '../../../src/train/bank-rows-gpu.ts';
+import { type BankPrecision, resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
 import { TrainEngine } from '../../../src/train/engine.ts';
 import { ReferenceTrainer } from '../../../src/train/reference.ts';
 import { selectSources } from '../../../src/train/sub-bank.ts';
@@ -21,8 +22,8 @@ function flat(rows: number[][][]): number[] {
  * A run's layout: each sample's real row is shared by its K identity slots (and by every slot of a
  * test sample), the rows are in no sample order, and the method sees sources [0, 2] as an index remap.
  */
-function sharedRowsBank(seed: number): FeatureBank {
-  const dense = randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 });
+function sharedRowsBank(seed: number, width: number): FeatureBank {
+  const dense = randomBank(seed, { N: 48, S: 3, K: 2, D: width, C: 5 });
   const { N, S, K, D } = dense;
   const test = new Set(dense.split.test);
   const index = new Uint32Array(N * S * K);
@@ -79,15 +80,24 @@ async function sameAsDense(
   }
 }
 
+interface CompareOptions {
+  layout?: 'dense' | 'shared rows';
+  /** Features per row (odd: the last f16 word of a row is half padding). */
+  D?: number;
+  /** Changes the bank before training (a value no training step reads, say). */
+  edit?: (bank: FeatureBank) => void;
+}
+
 async function compare(
   gpu: Parameters<GpuCase['run']>[0],
   log: (m: string) => void,
   overrides: Partial<TrainConfig>,
-  layout: 'dense' | 'shared rows' = 'dense',
+  { layout = 'dense', D = 24, edit }: CompareOptions = {},
 ) {
   const seed = freshSeed();
   const bank =
-    layout === 'dense' ? randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 }) : sharedRowsBank(seed);
+    layout === 'dense' ? randomBank(seed, { N: 48, S: 3, K: 2, D, C: 5 }) : sharedRowsBank(seed, D);
+  edit?.(bank);
   const cfg = resolveTrainConfig({
     epochs: 2,
     finalEpochs: 2,
@@ -98,9 +108,12 @@ async function compare(
     hidden: 16,
     ...overrides,
   });
-  const perSample = 4 * 3 * 2 * bank.D;
+  const perSample = 3 * 2 * rowBytes(bank.D, cfg.bankPrecision);
   // 3 chunks; the shared-rows bank's rows are uploaded once, as a run does, and shared with the engine
-  const rows = layout === 'dense' ? undefined : await BankRowsGpu.upload(gpu, bank, perSample * 6);
+  const rows =
+    layout === 'dense'
+      ? undefined
+      : await BankRowsGpu.upload(gpu, bank, { precision: cfg.bankPrecision, chunkBytes: perSample * 6 });
   const engine = await TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17, rows });
   try {
     const chunks = engine.bankGpu.chunks.length;
@@ -108,7 +121,7 @@ async function compare(
     const ref = new ReferenceTrainer(bank, cfg);
     const want = ref.search();
     const got = await engine.search();
-    const tag = `seed ${seed} ${JSON.stringify(overrides)}`;
+    const tag = `seed ${seed} D ${bank.D} ${JSON.stringify(overrides)}`;
     // α moved (a search that does not move the policy is a bug), and moved like the oracle.
     assert(
       Array.from(want.alpha).some((v) => Math.abs(v) > 1e-3),
@@ -157,25 +170,93 @@ async function compare(
   }
 }
 
-export const trainRunCases: GpuCase[] = [
+/**
+ * A test sample's row that no training step reads (test samples are never drawn; evaluation reads
+ * source 0, candidate 0) set beyond the f16 range: f16 storage refuses the bank, f32 trains on it.
+ */
+async function beyondF16(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => void) {
+  const big = 70000;
+  const put = (bank: FeatureBank) => {
+    const n = bank.split.test[0];
+    bank.features[((n * bank.S + 2) * bank.K + 1) * bank.D + 3] = big;
+  };
+  const bank = randomBank(freshSeed(), { N: 48, S: 3, K: 2, D: 24, C: 5 });
+  put(bank);
+  const f16 = resolveTrainConfig({ epochs: 1, batchSize: 8, bankPrecision: 'f16' });
+  const refused = async (what: string, p: () => Promise<unknown> | unknown) => {
+    let error: unknown;
+    try {
+      await p();
+    } catch (e) {
+      error = e;
+    }
+    assert(
+      error instanceof RangeError &&
+        /70000/.test(error.message) &&
+        /--bank-precision f32/.test(error.message),
+      `${what}: expected a RangeError naming 70000 and --bank-precision f32, got ${String(error)}`,
+    );
+    log(`${what}: ${error.message}`);
+  };
+  await refused('engine, f16', () => TrainEngine.create(gpu, bank, f16));
+  await refused('rows upload, f16', () => BankRowsGpu.upload(gpu, bank, { precision: 'f16' }));
+  await refused('reference, f16', () => new ReferenceTrainer(bank, f16));
+  // rows uploaded with one precision cannot serve settings that ask for the other
+  const rows = await BankRowsGpu.upload(gpu, bank, { precision: 'f32' });
+  try {
+    let error: unknown;
+    await TrainEngine.create(gpu, bank, f16, { rows }).catch((e) => {
+      error = e;
+    });
+    assert(
+      error instanceof Error && /stored as f32/.test(error.message) && /f16/.test(error.message),
+      `shared f32 rows under f16 settings: got ${String(error)}`,
+    );
+  } finally {
+    rows.release();
+  }
+  // f32 storage trains on the same bank, matching the reference
+  await compare(gpu, log, { bankPrecision: 'f32' }, { edit: put });
+}
+
+const CASES: { name: string; run: (p: BankPrecision) => GpuCase['run'] }[] = [
   {
     name: 'engine (linear head, Adam on α) matches the float64 reference over search + final training',
-    run: (g, l) => compare(g, l, {}),
+    run: (p) => (g, l) => compare(g, l, { bankPrecision: p }),
   },
   {
     name: 'engine (MLP head, SGD on α, 2 exploration steps) matches the float64 reference',
-    run: (g, l) => compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2 }),
+    run: (p) => (g, l) =>
+      compare(g, l, { head: 'mlp', alphaOptimizer: 'sgd', alphaLr: 1, exploreSteps: 2, bankPrecision: p }),
   },
   {
     name: 'engine with the class-balanced (logit-adjusted) exploration loss matches the float64 reference',
-    run: (g, l) => compare(g, l, { balancedExploration: true }),
+    run: (p) => (g, l) => compare(g, l, { balancedExploration: true, bankPrecision: p }),
   },
   {
     name: 'engine with a real-images warm-up epoch matches the float64 reference',
-    run: (g, l) => compare(g, l, { epochs: 3, warmupEpochs: 1 }),
+    run: (p) => (g, l) => compare(g, l, { epochs: 3, warmupEpochs: 1, bankPrecision: p }),
   },
   {
     name: 'engine on shared rows (an index into unique rows, a sub-bank of sources, rows uploaded once) matches the float64 reference',
-    run: (g, l) => compare(g, l, { head: 'mlp' }, 'shared rows'),
+    run: (p) => (g, l) => compare(g, l, { head: 'mlp', bankPrecision: p }, { layout: 'shared rows' }),
+  },
+];
+
+export const trainRunCases: GpuCase[] = [
+  ...CASES.flatMap((c) =>
+    (['f32', 'f16'] as const).map((p) => ({ name: `${c.name} (${p} rows)`, run: c.run(p) })),
+  ),
+  {
+    name: 'engine on f16 rows of odd width (D = 5: each row ends in a half-padding word) matches the float64 reference',
+    run: (g, l) => compare(g, l, { bankPrecision: 'f16' }, { D: 5 }),
+  },
+  {
+    name: 'engine on f16 rows, shared and odd width (D = 7), matches the float64 reference',
+    run: (g, l) => compare(g, l, { head: 'mlp', bankPrecision: 'f16' }, { layout: 'shared rows', D: 7 }),
+  },
+  {
+    name: 'a feature beyond ±65504 is refused under --bank-precision f16 (RangeError) and trains under f32',
+    run: beyondF16,
   },
 ];
