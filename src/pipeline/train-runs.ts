@@ -9,7 +9,7 @@ import type { StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { JsonObject, JsonValue } from '../storage/store.ts';
 import type { TrainBank } from '../train/bank-rows.ts';
-import { BankRowsGpu } from '../train/bank-rows-gpu.ts';
+import { BankRowsGpu, defaultBankBudget, rowBytes } from '../train/bank-rows-gpu.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DenseParams } from '../train/head-init.ts';
 import { parseMethodDef, resolveMethod } from '../train/method-registry.ts';
@@ -45,6 +45,12 @@ export interface TrainRunsOptions {
   gpu: () => Promise<Gpu>;
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
+  /**
+   * GPU bytes the bank's training rows may take (default: defaultBankBudget of the device). Within it the rows are uploaded
+   * once for the whole run; beyond it each run streams its sample windows' rows (the engine's
+   * residentBytes). Results are the same either way.
+   */
+  gpuBudgetBytes?: number;
 }
 
 function packHead(head: readonly DenseParams[]): Uint8Array {
@@ -94,12 +100,15 @@ export async function onLiveDevice<T>(
 
 /**
  * The bank's rows on the device, uploaded once for all methods × seeds of a run (a method's sub-bank is
- * an index into them) and again only on a new device after a loss.
+ * an index into them) and again only on a new device after a loss; none when they exceed the GPU
+ * budget (each run then streams its windows' rows).
  */
-function sharedRows(bank: TrainBank, precision: TrainConfig['bankPrecision']) {
+function sharedRows(bank: TrainBank, precision: TrainConfig['bankPrecision'], budget?: number) {
   let held: { gpu: Gpu; rows: BankRowsGpu } | undefined;
+  const bytes = BankRowsGpu.placedRows(bank) * rowBytes(bank.D, precision);
   return {
-    async on(gpu: Gpu): Promise<BankRowsGpu> {
+    async on(gpu: Gpu): Promise<BankRowsGpu | undefined> {
+      if (bytes > (budget ?? defaultBankBudget(gpu))) return undefined;
       if (held?.gpu !== gpu) {
         held?.rows.release();
         held = undefined;
@@ -117,7 +126,7 @@ export async function trainRuns(
   keyFor: (sources: readonly string[]) => Promise<string>,
   o: TrainRunsOptions,
 ): Promise<RunOutcome[]> {
-  const rows = sharedRows(bank, o.train.bankPrecision);
+  const rows = sharedRows(bank, o.train.bankPrecision, o.gpuBudgetBytes);
   try {
     return await trainEach(ctx, bank, keyFor, o, rows.on);
   } finally {
@@ -131,7 +140,7 @@ async function trainEach(
   /** The key of the bank restricted to these sources (a method's, identity first). */
   keyFor: (sources: readonly string[]) => Promise<string>,
   o: TrainRunsOptions,
-  rowsOn: (gpu: Gpu) => Promise<BankRowsGpu>,
+  rowsOn: (gpu: Gpu) => Promise<BankRowsGpu | undefined>,
 ): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
   // every name is checked against the bank before the first run trains
@@ -174,6 +183,7 @@ async function trainEach(
             onProgress: (p) => o.onProgress?.(p.type === 'stage' ? tagged(p) : p),
             signal: o.signal,
             rows: await rowsOn(gpu),
+            residentBytes: o.gpuBudgetBytes ?? defaultBankBudget(gpu),
           }),
         );
         const meta = {

@@ -32,11 +32,29 @@ export interface UploadOptions {
   precision?: BankPrecision;
   /** Cap on a chunk's bytes below the device limit (tests force several chunks with it). */
   chunkBytes?: number;
+  /**
+   * The samples whose rows to place (default: the bank's train ∪ valid, the samples a pool can draw; test
+   * samples are never gathered, evaluation reads their f32 rows from the source). Others get no rows.
+   */
+  samples?: readonly number[];
 }
+
+/** train ∪ valid: the samples training can draw. */
+const drawable = (bank: BankMeta) => [...bank.split.train, ...bank.split.valid];
 
 /** Bytes of one stored row of D features. */
 export const rowBytes = (D: number, precision: BankPrecision): number =>
   precision === 'f16' ? 4 * f16RowWords(D) : 4 * D;
+
+/**
+ * GPU bytes a run lets its bank's rows take before it streams sample windows instead (results do not
+ * depend on it). A software adapter's GPU memory is host memory, so there it is small (issue 14: a run's
+ * memory should not grow with the dataset); WebGPU does not tell a hardware GPU's memory size, so there
+ * it is a size most GPUs hold beside the models.
+ */
+export function defaultBankBudget(gpu: Gpu): number {
+  return gpu.capabilities.adapter?.fallback ? 256 * 2 ** 20 : 2 * 2 ** 30;
+}
 
 export class BankRowsGpu {
   private constructor(
@@ -70,7 +88,7 @@ export class BankRowsGpu {
   static async upload(gpu: Gpu, bank: TrainBank, opts: UploadOptions = {}): Promise<BankRowsGpu> {
     const source = rowSource(bank);
     const precision = opts.precision ?? DEFAULT_TRAIN_CONFIG.bankPrecision;
-    const rows = BankRowsGpu.place(gpu, bank, precision, opts.chunkBytes);
+    const rows = BankRowsGpu.place(gpu, bank, precision, opts.samples ?? drawable(bank), opts.chunkBytes);
     const stride = rows.stride;
     const slice = Math.max(1, Math.floor(UPLOAD_SLICE_FLOATS / bank.D));
     let slices = 0;
@@ -98,14 +116,32 @@ export class BankRowsGpu {
     return rows;
   }
 
-  /** Sample-major placement of the bank's rows and the chunk buffers (not yet written). */
-  private static place(gpu: Gpu, bank: BankMeta, precision: BankPrecision, chunkBytes?: number): BankRowsGpu {
+  /** Rows a sample-major placement of `samples` holds (each sample's distinct rows; shared across samples: repeated). */
+  static placedRows(bank: BankMeta, samples: readonly number[] = drawable(bank)): number {
+    const { S, K } = bank;
+    const index = bankIndex(bank);
+    let rows = 0;
+    for (const n of new Set(samples)) rows += new Set(index.subarray(n * S * K, (n + 1) * S * K)).size;
+    return rows;
+  }
+
+  /** Sample-major placement of the given samples' rows and the chunk buffers (not yet written). */
+  private static place(
+    gpu: Gpu,
+    bank: BankMeta,
+    precision: BankPrecision,
+    samples: readonly number[],
+    chunkBytes?: number,
+  ): BankRowsGpu {
     const { N, S, K, D } = bank;
     const index = bankIndex(bank);
+    const placed = new Uint8Array(N);
+    for (const n of samples) placed[n] = 1;
     const order: number[] = [];
     const sampleStart = new Uint32Array(N + 1);
     for (let n = 0; n < N; n++) {
       sampleStart[n] = order.length;
+      if (!placed[n]) continue; // an empty range: never drawn
       const seen = new Set<number>();
       for (const r of index.subarray(n * S * K, (n + 1) * S * K)) {
         if (!seen.has(r)) order.push(r);
@@ -141,14 +177,19 @@ export class BankRowsGpu {
     return new BankRowsGpu(gpu, N, D, precision, Uint32Array.from(order), sampleStart, chunks);
   }
 
-  /** A (sub-)bank's index in GPU rows; every row it names must be one uploaded for the same sample. */
+  /**
+   * A (sub-)bank's index in GPU rows. Only the samples its pools can draw (train ∪ valid) are mapped, and
+   * every row they name must be one uploaded for the same sample; the others' slots (test samples, samples
+   * outside a window: never drawn, and often not uploaded) map to row 0. Its cost follows those samples,
+   * not N: a window's table is built each epoch.
+   */
   gpuIndex(bank: BankMeta): Uint32Array {
     const { N, S, K } = bank;
     if (N !== this.N || bank.D !== this.D)
       throw new Error(`bank rows: a bank of ${N}×${bank.D} on rows uploaded for ${this.N}×${this.D}`);
     const index = bankIndex(bank);
     const out = new Uint32Array(index.length);
-    for (let n = 0; n < N; n++) {
+    for (const n of drawable(bank)) {
       const a = this.sampleStart[n];
       const b = this.sampleStart[n + 1];
       for (let slot = n * S * K; slot < (n + 1) * S * K; slot++) {

@@ -160,4 +160,15 @@ export const TRAIN_SETTINGS = [
     help: 'feature rows on the GPU as f16 (half the memory) or f32 (for features beyond ±65504)',
     value: 'f16|f32',
   },
+  {
+    key: 'windowSamples',
+    flag: 'window-samples',
+    type: 'integer',
+    default: 4096,
+    min: 1,
+    group: T,
+    label: 'Samples per window',
+    help: "training draws from windows of at most N train+valid samples, re-drawn each epoch; the GPU holds one window's feature rows when the bank exceeds the run's GPU budget",
+    value: 'N',
+  },
 ] as const satisfies readonly SettingSpec[];

@@ -43,6 +43,11 @@ export interface TrainConfig {
    * nearest even, the reference trains on the same rounded rows) or f32. Evaluation reads f32 rows.
    */
   bankPrecision: BankPrecision;
+  /**
+   * Training draws from windows of at most this many train+valid samples (src/train/windows.ts), so the
+   * GPU need hold only one window's rows; results depend on it, never on the GPU's memory.
+   */
+  windowSamples: number;
   seed: number;
 }
 

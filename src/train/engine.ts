@@ -2,7 +2,9 @@
  * The training engine on our WGSL kernels: the bilevel policy search (θ exploitation + α exploration,
  * ALGORITHM §8), final training with a fixed policy (§9) and evaluation. A phase is a schedule of steps;
  * each step is a fixed list of prepared dispatches, encoded many steps per submit with their per-step
- * constants in a slab bound by dynamic offset. Nothing is read back until a phase ends.
+ * constants in a slab bound by dynamic offset. Nothing is read back until a phase ends. A phase runs
+ * window by window (src/train/windows.ts): each window's pools (and, when the bank's rows exceed
+ * residentBytes, its rows) go to the GPU for its steps only; the head, α and their optimiser state persist.
  */
 import { CancelledError } from '../core/errors.ts';
 import type { StageProgress } from '../core/progress.ts';
@@ -16,15 +18,16 @@ import { softmaxCeKernel } from '../gpu/kernels/softmax-ce.wgsl.ts';
 import { rowOf } from './bank.ts';
 import { BankGpu, type Chunk } from './bank-gpu.ts';
 import { rowSource, type TrainBank } from './bank-rows.ts';
-import type { BankRowsGpu } from './bank-rows-gpu.ts';
+import { BankRowsGpu, rowBytes, type UploadOptions } from './bank-rows-gpu.ts';
 import type { TrainConfig } from './config.ts';
 import { HeadGpu } from './head-gpu.ts';
 import { type DenseParams, initHead } from './head-init.ts';
 import { logitsFromProbs } from './methods.ts';
 import { encodeOps, type Op, OpFactory } from './ops.ts';
 import { logPriorAdjust } from './reference-math.ts';
-import { finalSchedule, lossSlots, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
+import { lossSlots, type PoolName, type StepPlan } from './schedule.ts';
 import { packStep, SLOT_BYTES } from './slots.ts';
+import { phaseWindows, type SampleWindow } from './windows.ts';
 
 /** Steps encoded per submit: big enough to amortise submission, small enough for timely progress/cancel. */
 const STEPS_PER_SUBMIT = 256;
@@ -40,6 +43,18 @@ export interface EngineOptions {
    * the precision cfg.bankPrecision names.
    */
   rows?: BankRowsGpu;
+  /**
+   * GPU bytes the bank's training rows may take (default: no limit). Rows that fit are uploaded once and
+   * serve every window (resident); otherwise each window uploads its own samples' rows and frees them
+   * after its steps (streamed). Only memory differs: the results are the same bit for bit.
+   */
+  residentBytes?: number;
+}
+
+/** One window on the GPU: its pools (and streamed rows), and a factory for its per-window buffers. */
+interface WindowGpu {
+  bank: BankGpu;
+  f: OpFactory;
 }
 
 export interface SearchOutcome {
@@ -74,18 +89,19 @@ export class TrainEngine {
 
   private constructor(
     readonly gpu: Gpu,
-    readonly bankGpu: BankGpu,
+    readonly bank: TrainBank,
     readonly cfg: TrainConfig,
     private readonly opts: EngineOptions,
+    /** The bank's rows for every window (resident); undefined: each window uploads its own (streamed). */
+    readonly rows: BankRowsGpu | undefined,
+    private readonly ownsRows: boolean,
   ) {
-    this.C = bankGpu.bank.classes.length;
-    if (bankGpu.bank.S > MAX_S)
-      throw new RangeError(`at most ${MAX_S} sources are supported, the bank has ${bankGpu.bank.S}`);
+    this.C = bank.classes.length;
     this.slab = gpu.pool.acquire(STEPS_PER_SUBMIT * SLOT_BYTES, UNIFORM, 'train.slab');
     this.f = new OpFactory(gpu, this.slab);
     this.loss = this.zeros(lossSlots(cfg), 'train.loss');
     this.noAdjust = this.zeros(this.C, 'train.no-adjust');
-    const { labels, split } = bankGpu.bank;
+    const { labels, split } = bank;
     this.exploreAdjust = cfg.balancedExploration
       ? this.f.buffer(4 * this.C, 'train.explore-adjust')
       : this.noAdjust;
@@ -105,18 +121,35 @@ export class TrainEngine {
     opts: EngineOptions = {},
   ): Promise<TrainEngine> {
     gpu.assertAlive();
+    if (bank.S > MAX_S)
+      throw new RangeError(`at most ${MAX_S} sources are supported, the bank has ${bank.S}`);
     if (opts.rows && opts.rows.precision !== cfg.bankPrecision)
       throw new Error(
         `the shared bank rows are stored as ${opts.rows.precision}, the training settings ask for ` +
           `--bank-precision ${cfg.bankPrecision}: upload them with the settings' precision`,
       );
-    const upload = { precision: cfg.bankPrecision, chunkBytes: opts.chunkBytes };
-    return new TrainEngine(gpu, await BankGpu.create(gpu, bank, opts.rows, upload), cfg, opts);
+    if (opts.rows) return new TrainEngine(gpu, bank, cfg, opts, opts.rows, false);
+    const bytes = BankRowsGpu.placedRows(bank) * rowBytes(bank.D, cfg.bankPrecision);
+    if (bytes > (opts.residentBytes ?? Number.POSITIVE_INFINITY))
+      return new TrainEngine(gpu, bank, cfg, opts, undefined, false);
+    const rows = await BankRowsGpu.upload(gpu, bank, TrainEngine.uploadOptions(cfg, opts));
+    return new TrainEngine(gpu, bank, cfg, opts, rows, true);
+  }
+
+  private static uploadOptions(cfg: TrainConfig, opts: EngineOptions): UploadOptions {
+    return { precision: cfg.bankPrecision, chunkBytes: opts.chunkBytes };
   }
 
   private get sizes() {
-    const { train, valid } = this.bankGpu.bank.split;
+    const { train, valid } = this.bank.split;
     return { train: train.length, valid: valid.length };
+  }
+
+  /** A window's pools on the GPU, over the resident rows or over its own samples' rows uploaded now. */
+  private windowBank(w: SampleWindow): Promise<BankGpu> {
+    // the final phase's windows have train = their part of `all` and valid = [], so their `all` is that part
+    const sub = { ...this.bank, split: { train: w.pools.train, valid: w.pools.valid, test: [] } };
+    return BankGpu.create(this.gpu, sub, this.rows, TrainEngine.uploadOptions(this.cfg, this.opts));
   }
 
   private zeros(count: number, label: string): GPUBuffer {
@@ -125,21 +158,22 @@ export class TrainEngine {
     return buf;
   }
 
-  private shape(pool: PoolName, chunk?: Chunk) {
-    const b = this.bankGpu.bank;
-    return this.f.shape({
+  private shape(w: WindowGpu, pool: PoolName, chunk?: Chunk) {
+    const b = w.bank.bank;
+    return w.f.shape({
       B: this.cfg.batchSize,
       D: b.D,
       C: this.C,
       S: b.S,
       K: b.K,
-      nPool: this.bankGpu.pools[pool].size,
-      ...BankGpu.chunkShape(b, this.bankGpu.rows.stride, chunk),
+      nPool: w.bank.pools[pool].size,
+      ...BankGpu.chunkShape(b, w.bank.rows.stride, chunk),
     });
   }
 
   /** Head forward on a batch, then softmax-CE (with the given logit adjustment) into dZ and the loss. */
   private async forwardLoss(
+    w: WindowGpu,
     head: HeadGpu,
     x: GPUBuffer,
     y: GPUBuffer,
@@ -149,7 +183,7 @@ export class TrainEngine {
   ) {
     const B = this.cfg.batchSize;
     const fwd = await head.forward(x, B);
-    const dz = this.f.buffer(4 * B * this.C, `${label}.dz`);
+    const dz = w.f.buffer(4 * B * this.C, `${label}.dz`);
     const bufs = {
       logits: fwd.logits,
       bias: head.outputBias,
@@ -157,34 +191,34 @@ export class TrainEngine {
       y,
       dz,
       loss: this.loss,
-      shape: this.shape(pool),
+      shape: this.shape(w, pool),
     };
-    const ops = [...fwd.ops, await this.f.op(softmaxCeKernel, bufs, [1, 1, 1])];
+    const ops = [...fwd.ops, await w.f.op(softmaxCeKernel, bufs, [1, 1, 1])];
     return { fwd, dz, ops };
   }
 
-  /** θ step: gather (per chunk) → forward → softmax-CE → fused gradient + Adam. */
-  private async exploitOps(pool: PoolName, head: HeadGpu, alpha: GPUBuffer): Promise<Op[]> {
+  /** θ step: gather (per chunk) → forward → softmax-CE → fused gradient + Adam (`head` on w's factory). */
+  private async exploitOps(w: WindowGpu, pool: PoolName, head: HeadGpu, alpha: GPUBuffer): Promise<Op[]> {
     const B = this.cfg.batchSize;
-    const { D } = this.bankGpu.bank;
-    const x = this.f.buffer(4 * B * D, 'exploit.x');
-    const y = this.f.buffer(4 * B, 'exploit.y');
-    const picks = this.f.buffer(12 * B, 'exploit.picks');
+    const { D } = this.bank;
+    const x = w.f.buffer(4 * B * D, 'exploit.x');
+    const y = w.f.buffer(4 * B, 'exploit.y');
+    const picks = w.f.buffer(12 * B, 'exploit.picks');
     const ops: Op[] = [];
-    for (const chunk of this.bankGpu.chunks) {
+    for (const chunk of w.bank.chunks) {
       const bufs = {
         feats: chunk.buffer,
-        table: this.bankGpu.table,
-        pool: this.bankGpu.pools[pool].buffer,
+        table: w.bank.table,
+        pool: w.bank.pools[pool].buffer,
         alpha,
         x,
         y,
         picks,
       };
-      const kernel = gatherKernelFor(this.bankGpu.rows.precision);
-      ops.push(await this.f.op(kernel, { ...bufs, shape: this.shape(pool, chunk) }, [B, 1, 1]));
+      const kernel = gatherKernelFor(w.bank.rows.precision);
+      ops.push(await w.f.op(kernel, { ...bufs, shape: this.shape(w, pool, chunk) }, [B, 1, 1]));
     }
-    const { fwd, dz, ops: lossOps } = await this.forwardLoss(head, x, y, this.noAdjust, pool, 'exploit');
+    const { fwd, dz, ops: lossOps } = await this.forwardLoss(w, head, x, y, this.noAdjust, pool, 'exploit');
     ops.push(...lossOps);
     ops.push(...(await head.update(x, fwd, dz)));
     return ops;
@@ -192,48 +226,49 @@ export class TrainEngine {
 
   /** α step: mix (per chunk) → forward on x̂ → softmax-CE → ∂L/∂x̂ → ∂L/∂z → Gumbel-softmax Jacobian + update. */
   private async exploreOps(
+    w: WindowGpu,
     head: HeadGpu,
     alpha: GPUBuffer,
     alphaState: { am: GPUBuffer; at: GPUBuffer },
   ): Promise<Op[]> {
     const B = this.cfg.batchSize;
-    const { D, S } = this.bankGpu.bank;
-    const xs = this.f.buffer(4 * B * S * D, 'explore.xs');
-    const xmix = this.f.buffer(4 * B * D, 'explore.xmix');
-    const z = this.f.buffer(4 * B * S, 'explore.z');
-    const y = this.f.buffer(4 * B, 'explore.y');
+    const { D, S } = this.bank;
+    const xs = w.f.buffer(4 * B * S * D, 'explore.xs');
+    const xmix = w.f.buffer(4 * B * D, 'explore.xmix');
+    const z = w.f.buffer(4 * B * S, 'explore.z');
+    const y = w.f.buffer(4 * B, 'explore.y');
     const ops: Op[] = [];
-    for (const chunk of this.bankGpu.chunks) {
+    for (const chunk of w.bank.chunks) {
       const bufs = {
         feats: chunk.buffer,
-        table: this.bankGpu.table,
-        pool: this.bankGpu.pools.valid.buffer,
+        table: w.bank.table,
+        pool: w.bank.pools.valid.buffer,
         alpha,
         xs,
         xmix,
         z,
         y,
       };
-      const kernel = mixKernelFor(this.bankGpu.rows.precision);
-      ops.push(await this.f.op(kernel, { ...bufs, shape: this.shape('valid', chunk) }, [B, 1, 1]));
+      const kernel = mixKernelFor(w.bank.rows.precision);
+      ops.push(await w.f.op(kernel, { ...bufs, shape: this.shape(w, 'valid', chunk) }, [B, 1, 1]));
     }
     const {
       fwd,
       dz,
       ops: lossOps,
-    } = await this.forwardLoss(head, xmix, y, this.exploreAdjust, 'valid', 'explore');
+    } = await this.forwardLoss(w, head, xmix, y, this.exploreAdjust, 'valid', 'explore');
     ops.push(...lossOps);
     const gx = await head.inputGrad(fwd, dz);
     ops.push(...gx.ops);
-    const dzs = this.f.buffer(4 * B * S, 'explore.dzs');
+    const dzs = w.f.buffer(4 * B * S, 'explore.dzs');
     ops.push(
-      await this.f.op(mixGradKernel, { gx: gx.grad, xs, dzs, shape: this.shape('valid') }, [B * S, 1, 1]),
+      await w.f.op(mixGradKernel, { gx: gx.grad, xs, dzs, shape: this.shape(w, 'valid') }, [B * S, 1, 1]),
     );
     const alphaBufs = { alpha, am: alphaState.am, at: alphaState.at, z, dzs, y };
     ops.push(
-      await this.f.op(
+      await w.f.op(
         alphaStepKernel,
-        { ...alphaBufs, shape: this.shape('valid') },
+        { ...alphaBufs, shape: this.shape(w, 'valid') },
         Math.ceil((this.C * S) / 64),
       ),
     );
@@ -241,13 +276,13 @@ export class TrainEngine {
   }
 
   private newHead(label: string): HeadGpu {
-    const { D } = this.bankGpu.bank;
+    const { D } = this.bank;
     return HeadGpu.create(this.f, initHead(this.cfg.head, D, this.C, this.cfg.hidden, this.cfg.seed, label));
   }
 
   /** Bilevel search from uniform logits; returns the learned logits and their per-epoch history. */
   async search(): Promise<SearchOutcome> {
-    const { S } = this.bankGpu.bank;
+    const { S } = this.bank;
     const C = this.C;
     const alpha = this.zeros(C * S, 'alpha');
     const alphaState = { am: this.zeros(2 * C * S, 'alpha.m'), at: this.zeros(C * S, 'alpha.t') };
@@ -255,21 +290,25 @@ export class TrainEngine {
     const head = this.newHead('search');
     const realOnly = this.f.buffer(4 * C * S, 'alpha.real-only');
     this.gpu.device.queue.writeBuffer(realOnly, 0, logitsFromProbs([1, ...Array(S - 1).fill(0)], C, S));
-    const ops = {
-      warmup: await this.exploitOps('train', head, realOnly),
-      exploit: await this.exploitOps('train', head, alpha),
-      explore: await this.exploreOps(head, alpha, alphaState),
-      history: [
-        await this.f.op(
-          policyHistoryKernel,
-          { alpha, history, shape: this.shape('valid') },
-          Math.ceil(C / 64),
-        ),
-      ],
-    };
-    this.dispatchesPerStep.exploit = ops.exploit.length;
-    this.dispatchesPerStep.explore = ops.explore.length;
-    await this.runPhase('search', [...searchSchedule(this.cfg, this.sizes)], (p) => ops[p.kind]);
+    const windows = phaseWindows(this.cfg, this.bank.split, 'search');
+    await this.runPhase('search', windows, async (w) => {
+      const h = head.withFactory(w.f);
+      const ops = {
+        warmup: await this.exploitOps(w, 'train', h, realOnly),
+        exploit: await this.exploitOps(w, 'train', h, alpha),
+        explore: await this.exploreOps(w, h, alpha, alphaState),
+        history: [
+          await w.f.op(
+            policyHistoryKernel,
+            { alpha, history, shape: this.shape(w, 'valid') },
+            Math.ceil(C / 64),
+          ),
+        ],
+      };
+      this.dispatchesPerStep.exploit = ops.exploit.length;
+      this.dispatchesPerStep.explore = ops.explore.length;
+      return (p) => ops[p.kind];
+    });
     const losses = await this.gpu.readF32(this.loss, 2 * this.cfg.epochs);
     const { train, valid } = this.stepCounts();
     return {
@@ -295,9 +334,11 @@ export class TrainEngine {
     const alpha = this.f.buffer(alphaLogits.byteLength, 'final.alpha');
     this.gpu.device.queue.writeBuffer(alpha, 0, alphaLogits);
     const head = this.newHead('final');
-    const exploit = await this.exploitOps('all', head, alpha);
-    this.dispatchesPerStep.final = exploit.length;
-    await this.runPhase('train', [...finalSchedule(this.cfg, this.sizes)], () => exploit);
+    await this.runPhase('train', phaseWindows(this.cfg, this.bank.split, 'train'), async (w) => {
+      const exploit = await this.exploitOps(w, 'all', head.withFactory(w.f), alpha);
+      this.dispatchesPerStep.final = exploit.length;
+      return () => exploit;
+    });
     const e = this.cfg.finalEpochs;
     const summed = await this.gpu.readF32(this.loss, e, 2 * this.cfg.epochs);
     const rows =
@@ -306,8 +347,8 @@ export class TrainEngine {
   }
 
   /** Predicted class for every test sample (source 0, candidate 0), in blocks that fit a binding. */
-  async predict(head: HeadGpu, rowsIdx: number[] = this.bankGpu.bank.split.test): Promise<Int32Array> {
-    const bank = this.bankGpu.bank;
+  async predict(head: HeadGpu, rowsIdx: number[] = this.bank.split.test): Promise<Int32Array> {
+    const bank = this.bank;
     const preds = new Int32Array(rowsIdx.length);
     const widest = Math.max(bank.D, this.cfg.hidden, this.C);
     const block = Math.max(
@@ -350,16 +391,42 @@ export class TrainEngine {
     return preds;
   }
 
+  /**
+   * The phase's windows in turn: each window's pools (and streamed rows) on the GPU, its ops built by
+   * `build`, its steps run, then its buffers freed once its work is done. Progress counts the whole phase.
+   */
   private async runPhase(
+    phase: 'search' | 'train',
+    windows: SampleWindow[],
+    build: (w: WindowGpu) => Promise<(p: StepPlan) => Op[]>,
+  ): Promise<void> {
+    const t0 = performance.now();
+    const steps = (plans: StepPlan[]) => plans.filter((p) => p.kind !== 'history').length;
+    const progress = { done: 0, total: windows.reduce((a, w) => a + steps(w.plans), 0) };
+    for (const w of windows) {
+      if (this.opts.signal?.aborted) throw new CancelledError(`${phase} cancelled`);
+      const win = { bank: await this.windowBank(w), f: new OpFactory(this.gpu, this.slab) };
+      try {
+        await this.runSteps(phase, w.plans, await build(win), progress);
+      } finally {
+        win.f.release();
+        win.bank.release();
+      }
+    }
+    const { total } = progress;
+    this.opts.onProgress?.({ type: 'stage', stage: phase, done: total, total, unit: 'steps' });
+    this.stats[phase].seconds += (performance.now() - t0) / 1000;
+  }
+
+  /** One window's steps, STEPS_PER_SUBMIT a submit; returns once the GPU has done them. */
+  private async runSteps(
     phase: 'search' | 'train',
     plans: StepPlan[],
     opsFor: (p: StepPlan) => Op[],
+    progress: { done: number; total: number },
   ): Promise<void> {
-    const t0 = performance.now();
     const device = this.gpu.device;
     const stats = this.stats[phase];
-    const total = plans.filter((p) => p.kind !== 'history').length;
-    let done = 0;
     let inflight: Promise<void> | undefined;
     for (let at = 0; at < plans.length; at += STEPS_PER_SUBMIT) {
       if (this.opts.signal?.aborted) throw new CancelledError(`${phase} cancelled`);
@@ -381,23 +448,21 @@ export class TrainEngine {
       inflight = device.queue.onSubmittedWorkDone();
       const steps = batch.filter((p) => p.kind !== 'history').length;
       stats.steps += steps;
-      done += steps;
+      progress.done += steps;
       this.opts.onProgress?.({
         type: 'stage',
         stage: phase,
-        done: Math.max(0, done - steps),
-        total,
+        done: Math.max(0, progress.done - steps),
+        total: progress.total,
         unit: 'steps',
       });
     }
     await inflight;
-    this.opts.onProgress?.({ type: 'stage', stage: phase, done: total, total, unit: 'steps' });
-    stats.seconds += (performance.now() - t0) / 1000;
   }
 
   release(): void {
     this.f.release();
     this.gpu.pool.release(this.slab);
-    this.bankGpu.release();
+    if (this.ownsRows) this.rows?.release();
   }
 }

@@ -26,7 +26,8 @@ import {
   type Vec,
   type VecCtor,
 } from './reference-math.ts';
-import { finalSchedule, type PoolName, type StepPlan, searchSchedule } from './schedule.ts';
+import type { PoolName, StepPlan } from './schedule.ts';
+import { type Phase, phaseWindows } from './windows.ts';
 
 export interface RefLayer {
   R: number;
@@ -39,7 +40,8 @@ export interface RefLayer {
 
 export class ReferenceTrainer {
   readonly C: number;
-  private readonly pools: Record<PoolName, number[]>;
+  /** The pools steps draw from: the whole phase's, or the current window's (src/train/windows.ts). */
+  private pools: Record<PoolName, number[]>;
   private readonly hyper: AdamHyper;
   /** Added to the logits of the exploration loss: −log prior of D_train when the loss is class-balanced. */
   private readonly exploreAdjust?: Float64Array;
@@ -257,7 +259,7 @@ export class ReferenceTrainer {
     const history: number[][][] = [];
     const trainLoss = new Array<number>(this.cfg.epochs).fill(0);
     const validLoss = new Array<number>(this.cfg.epochs).fill(0);
-    for (const plan of searchSchedule(this.cfg, this.sizes)) {
+    for (const plan of this.steps('search')) {
       if (plan.kind === 'warmup') trainLoss[plan.epoch] += this.exploit(layers, realOnly, plan).loss;
       else if (plan.kind === 'exploit') trainLoss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
       else if (plan.kind === 'explore')
@@ -270,8 +272,7 @@ export class ReferenceTrainer {
   train(alpha: ArrayLike<number>) {
     const layers = this.newHead('final');
     const loss = new Array<number>(this.cfg.finalEpochs).fill(0);
-    for (const plan of finalSchedule(this.cfg, this.sizes))
-      loss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
+    for (const plan of this.steps('train')) loss[plan.epoch] += this.exploit(layers, alpha, plan).loss;
     return { layers, loss };
   }
 
@@ -287,6 +288,14 @@ export class ReferenceTrainer {
         if (logits[r * this.C + c] + b[c] > logits[r * this.C + best] + b[best]) best = c;
       return best;
     });
+  }
+
+  /** The phase's steps, window by window: each step draws from its window's pools. */
+  private *steps(phase: Phase): Generator<StepPlan> {
+    for (const w of phaseWindows(this.cfg, this.bank.split, phase)) {
+      this.pools = w.pools;
+      yield* w.plans;
+    }
   }
 
   get sizes() {

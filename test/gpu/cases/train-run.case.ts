@@ -11,6 +11,7 @@ import { type BankPrecision, resolveTrainConfig, type TrainConfig } from '../../
 import { TrainEngine } from '../../../src/train/engine.ts';
 import { ReferenceTrainer } from '../../../src/train/reference.ts';
 import { selectSources } from '../../../src/train/sub-bank.ts';
+import { phaseWindows } from '../../../src/train/windows.ts';
 import { randomBank } from '../../support/random-bank.ts';
 import { assert, assertClose, freshSeed, type GpuCase } from '../harness.ts';
 
@@ -116,7 +117,7 @@ async function compare(
       : await BankRowsGpu.upload(gpu, bank, { precision: cfg.bankPrecision, chunkBytes: perSample * 6 });
   const engine = await TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17, rows });
   try {
-    const chunks = engine.bankGpu.chunks.length;
+    const chunks = engine.rows?.chunks.length ?? 0;
     assert(layout === 'dense' ? chunks === 3 : chunks > 3, `${layout}: got ${chunks} chunks`);
     const ref = new ReferenceTrainer(bank, cfg);
     const want = ref.search();
@@ -171,17 +172,19 @@ async function compare(
 }
 
 /**
- * A test sample's row that no training step reads (test samples are never drawn; evaluation reads
- * source 0, candidate 0) set beyond the f16 range: f16 storage refuses the bank, f32 trains on it.
+ * A training sample's row set beyond the f16 range: f16 storage refuses the bank. The same value in a
+ * test sample's row, which no training step reads (test samples are never drawn; evaluation reads
+ * source 0, candidate 0): f16 storage never uploads it, and f32 trains on the bank.
  */
 async function beyondF16(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => void) {
   const big = 70000;
-  const put = (bank: FeatureBank) => {
-    const n = bank.split.test[0];
+  const putIn = (pick: (b: FeatureBank) => number) => (bank: FeatureBank) => {
+    const n = pick(bank);
     bank.features[((n * bank.S + 2) * bank.K + 1) * bank.D + 3] = big;
   };
+  const put = putIn((b) => b.split.test[0]);
   const bank = randomBank(freshSeed(), { N: 48, S: 3, K: 2, D: 24, C: 5 });
-  put(bank);
+  putIn((b) => b.split.train[0])(bank);
   const f16 = resolveTrainConfig({ epochs: 1, batchSize: 8, bankPrecision: 'f16' });
   const refused = async (what: string, p: () => Promise<unknown> | unknown) => {
     let error: unknown;
@@ -215,8 +218,54 @@ async function beyondF16(gpu: Parameters<GpuCase['run']>[0], log: (m: string) =>
   } finally {
     rows.release();
   }
-  // f32 storage trains on the same bank, matching the reference
+  const onTest = randomBank(freshSeed(), { N: 48, S: 3, K: 2, D: 24, C: 5 });
+  put(onTest);
+  (await TrainEngine.create(gpu, onTest, f16)).release();
+  // f32 storage trains on it, matching the reference
   await compare(gpu, log, { bankPrecision: 'f32' }, { edit: put });
+}
+
+/** Everything a run produces, to compare two engines bit for bit. */
+async function runAll(engine: TrainEngine) {
+  const s = await engine.search();
+  const t = await engine.train(s.alpha);
+  const preds = await engine.predict(t.head);
+  const head = t.params.flatMap((l) => [...l.w, ...l.b]);
+  return [s.alpha, s.history, s.trainLoss, s.validLoss, t.loss, head, preds].map((a) => Array.from(a));
+}
+
+/**
+ * Train+valid (39 samples) over windowSamples 13: three windows an epoch in both phases. The engine
+ * matches the reference, and streaming each window's rows (residentBytes too small for the bank) gives
+ * the very same numbers as rows uploaded once.
+ */
+async function windowed(gpu: Parameters<GpuCase['run']>[0], log: (m: string) => void, p: BankPrecision) {
+  const over = { windowSamples: 13, bankPrecision: p, batchSize: 4 };
+  await compare(gpu, log, over);
+  const seed = freshSeed();
+  const bank = randomBank(seed, { N: 48, S: 3, K: 2, D: 24, C: 5 });
+  const cfg = resolveTrainConfig({ epochs: 2, finalEpochs: 2, lr: 1e-2, alphaLr: 0.1, seed, ...over });
+  for (const phase of ['search', 'train'] as const) {
+    const n = phaseWindows(cfg, bank.split, phase).length;
+    assert(n === 3 * 2, `${phase}: ${n} windows, expected 3 an epoch`);
+  }
+  const perSample = 3 * 2 * rowBytes(bank.D, cfg.bankPrecision);
+  const resident = await TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 17 });
+  const streamed = await TrainEngine.create(gpu, bank, cfg, { chunkBytes: perSample * 5, residentBytes: 1 });
+  try {
+    assert(resident.rows !== undefined && streamed.rows === undefined, 'resident vs streamed rows');
+    const [a, b] = [await runAll(resident), await runAll(streamed)];
+    for (const [i, v] of a.entries()) {
+      assert(
+        v.length === b[i].length && v.every((x, j) => Object.is(x, b[i][j])),
+        `seed ${seed} ${p}: output ${i} differs between resident and streamed rows`,
+      );
+    }
+    log(`seed ${seed} ${p}: resident and streamed windows agree bit for bit`);
+  } finally {
+    resident.release();
+    streamed.release();
+  }
 }
 
 const CASES: { name: string; run: (p: BankPrecision) => GpuCase['run'] }[] = [
@@ -240,6 +289,10 @@ const CASES: { name: string; run: (p: BankPrecision) => GpuCase['run'] }[] = [
   {
     name: 'engine on shared rows (an index into unique rows, a sub-bank of sources, rows uploaded once) matches the float64 reference',
     run: (p) => (g, l) => compare(g, l, { head: 'mlp', bankPrecision: p }, { layout: 'shared rows' }),
+  },
+  {
+    name: 'engine in sample windows (3 a phase epoch) matches the float64 reference; streamed windows equal resident ones bit for bit',
+    run: (p) => (g, l) => windowed(g, l, p),
   },
 ];
 
