@@ -11,7 +11,7 @@
 // memory mappings; without --gc both die with exit 139. --gc adds src/ort/gc-nudge.ts (the fix).
 import type * as Ort from 'onnxruntime-web';
 import { decoderGraph, TINY, vitEncoderGraph } from '../models/fixtures/captioner.ts';
-import { GcNudge, gpuGcNudge } from '../src/ort/gc-nudge.ts';
+import { GcNudge, gcNudge } from '../src/ort/gc-nudge.ts';
 
 declare const Deno: { args: string[]; readTextFileSync(p: string): string };
 
@@ -19,7 +19,7 @@ const [mode = 'ort', nArg] = Deno.args.filter((a) => !a.startsWith('--'));
 const withGc = Deno.args.includes('--gc');
 const maps = () => Deno.readTextFileSync('/proc/self/maps').split('\n').length - 1;
 const limit = Number(Deno.readTextFileSync('/proc/sys/vm/max_map_count'));
-const nudge = withGc ? await gpuGcNudge() : new GcNudge(undefined);
+const nudge = withGc ? await gcNudge() : new GcNudge(undefined);
 const log = (what: string) =>
   console.log(`${what}: ${maps()} mappings (limit ${limit}), ${nudge.collections} collections`);
 

@@ -14,7 +14,7 @@ import {
 import { ortDeviceLost, watchOrtDevice } from './device-loss.ts';
 import { type Ep, type EpRequest, planEps } from './ep.ts';
 import { fromHalf, toHalf } from './fp16.ts';
-import { type GcNudge, gpuGcNudge } from './gc-nudge.ts';
+import { type GcNudge, gcNudge } from './gc-nudge.ts';
 import { loadOrt, type OrtModule } from './runtime.ts';
 import type { DType, TensorData, ValueSpec } from './types.ts';
 
@@ -142,7 +142,7 @@ export class OrtSession implements SessionLike {
       }
       if (ep === 'webgpu') watchOrtDevice(ort);
       try {
-        const nudge = ep === 'webgpu' ? await gpuGcNudge() : undefined;
+        const nudge = ep === 'webgpu' ? await gcNudge() : undefined;
         return new OrtSession(ort, inner, ep, ep === 'wasm' ? reason : undefined, opts, nudge);
       } catch (e) {
         await inner.release();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GcNudge, gpuGcNudge } from '../../src/ort/gc-nudge.ts';
+import { GcNudge, gcNudge } from '../../src/ort/gc-nudge.ts';
 
 /** A clock the test moves by hand, and a gc that counts its calls. */
 function setup(intervalMs = 1000) {
@@ -40,6 +40,19 @@ describe('GcNudge (bind groups freed only by GC: docs/SEGFAULT.md)', () => {
     expect(s.calls()).toBe(5);
   });
 
+  it('collect() collects at once and restarts the interval (a caller that just made a lot of garbage)', () => {
+    const s = setup(1000);
+    s.advance(10);
+    s.nudge.collect();
+    expect(s.calls()).toBe(1);
+    s.advance(999);
+    s.nudge.afterRun();
+    expect(s.calls()).toBe(1);
+    s.advance(1);
+    s.nudge.afterRun();
+    expect(s.calls()).toBe(2);
+  });
+
   it('does nothing where there is no gc to call', () => {
     const n = new GcNudge(undefined, 0, () => 1e9);
     n.afterRun();
@@ -50,6 +63,6 @@ describe('GcNudge (bind groups freed only by GC: docs/SEGFAULT.md)', () => {
   it('is off in Node (no Deno, no --expose-gc): ORT has no WebGPU there', async () => {
     const g = globalThis as { gc?: unknown };
     if (typeof g.gc === 'function') return; // a Node started with --expose-gc would find it
-    expect((await gpuGcNudge()).enabled).toBe(false);
+    expect((await gcNudge()).enabled).toBe(false);
   });
 });

@@ -8,6 +8,7 @@
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { ConfigError } from '../../core/errors.ts';
 import { concat } from '../../models/store.ts';
+import { storeGcNudge } from '../../ort/gc-nudge.ts';
 import { type ExportFile, exportBytes } from './dataset.ts';
 
 /** Paths come from exportFiles (sanitised); refuse anything else rather than trust callers. */
@@ -47,6 +48,7 @@ export async function writeZip(
     zip.add(entry);
     entry.push(await exportBytes(f.data), true);
     await drain();
+    (await storeGcNudge()).afterRun(); // each file's bytes were read from the store: collect them in time
   }
   zip.end();
   await drain();
@@ -76,5 +78,6 @@ export async function writeFolder(files: readonly ExportFile[], dir: string, fs:
       made.add(parent);
     }
     await fs.writeFile(full, await exportBytes(f.data));
+    (await storeGcNudge()).afterRun();
   }
 }
