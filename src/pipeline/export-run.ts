@@ -6,6 +6,7 @@
  */
 
 import { BadDatasetError } from '../core/errors.ts';
+import { storeGcNudge } from '../ort/gc-nudge.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { type ExportFile, type ExportImage, exportFiles, type ImageExt } from './export/dataset.ts';
@@ -39,6 +40,7 @@ export async function buildExports(
   /** Crashes the run survived by restarting (the CLI's supervisor): recorded in the report and metrics. */
   extra: { restarts?: RunRestart[]; sweep?: readonly SweepRun[] } = {},
 ): Promise<RunExports> {
+  (await storeGcNudge()).collect(); // training's garbage goes before the export's reads pile on it
   const images: ExportImage[] = [];
   for (const n of [...r.split.train, ...r.split.valid].sort((a, b) => a - b)) {
     const img = r.imported.images[n];

@@ -14,6 +14,7 @@ import { topNeighbours } from '../core/neighbours.ts';
 import type { StageName, StageProgress } from '../core/progress.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { ModelCalls } from '../ort/calls.ts';
+import { storeGcNudge } from '../ort/gc-nudge.ts';
 import { Augmenter } from '../stages/augment/augmenter.ts';
 import { renderViews } from '../stages/augment/render-views.ts';
 import type { RgbImage } from '../stages/image/resample.ts';
@@ -128,6 +129,9 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
   };
   const progress = (stage: StageName, done: number, total: number, unit: string) =>
     p.onProgress?.({ type: 'stage', stage, done, total, unit });
+  // one collection between stages: a stage's planning (tens of thousands of keys hashed) leaves garbage
+  // that V8 frees late, and the next stage's peak sits on top of it (Deno; a no-op in browsers)
+  const tidy = async () => (await storeGcNudge()).collect();
 
   // import: every kept image stored by content hash (a stored one counts as cached)
   const save = saveImage(store, IMAGE_PREFIX);
@@ -291,6 +295,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     p.shard,
   );
   const ownJobs = p.shard ? candidateJobs.filter((c) => mineCandidate(candidatePart(c.job))) : candidateJobs;
+  await tidy();
 
   const candidates: Candidate[] = await candidateItems(ctx, st, ownJobs, generation, {
     batch: s.batchGenerate,
@@ -377,6 +382,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
     stopIf('features', 0);
     throw new RunStopped('features', 0, tally, callsSince(callsBefore, st.modelCalls?.() ?? {}));
   }
+  await tidy();
   const featureKeys = await featureStream(
     ctx,
     st,
@@ -422,6 +428,7 @@ export async function runPipeline(p: PipelineInput): Promise<PipelineResult> {
       ...(own !== bank.K && { K: bank.K }),
     });
   };
+  await tidy();
   const runs = await trainRuns(ctx, bank, keyFor, {
     methods: s.methods,
     seeds: s.seeds,

@@ -2,7 +2,7 @@
  * The training engine's user-facing settings, declared once (core/setting-spec.ts): the training group of
  * `autogenda run`'s settings and the training flags of `search` and `experiment`. θ's defaults follow the
  * paper / DA-Fusion (50 epochs, Adam, lr 1e-4, batch 32); α's are this project's measured choice
- * (docs/ALGORITHM-NOTES.md: the paper's SGD lr 1e-3 barely moves the policy within a run).
+ * (docs/TRAINING-ENGINE.md, "Choosing the α defaults": the paper's SGD lr 1e-3 barely moves the policy within a run).
  */
 import type { SettingSpec } from '../core/setting-spec.ts';
 

@@ -268,6 +268,9 @@ export function makeRun(): Command {
         for (const s of result.imported.skipped) io.err(`skipped ${s.path}: ${s.reason}`);
         for (const w of result.split.warnings) io.err(`warning: ${w}`);
         for (const n of result.notes) io.err(`note: ${n}`);
+        // training is over: the device's memory goes before the export (host memory on a software adapter)
+        gpu?.destroy();
+        gpu = undefined;
         worker.stage('export');
         const ex = await buildExports(result, stages, store, settings, { restarts: worker.restarts, sweep });
         const enc = new TextEncoder();
