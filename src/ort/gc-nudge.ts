@@ -70,10 +70,10 @@ export function gcNudge(): Promise<GcNudge> {
 }
 
 /**
- * A nudge at most every 10 s for long loops over the store (memo lookups and writes, an export's file
- * reads): Deno frees their read buffers late, and V8 does not count that memory as pressure (issue 14's
- * figures). Rarer than gcNudge's: a full collection of a run's heap takes a few hundred ms on 2 cores,
- * and once a second the 20,000-image features stage took 470 s instead of 257 s (one run each).
+ * A nudge at most every 10 s for long loops over the store (an export's file reads) and a collection
+ * between a run's stages: Deno frees read buffers late, and V8 does not count that memory as pressure
+ * (issue 14's figures). Not per item in the model stages: there, even every 10 s, the collections made
+ * the 5,000-image features stage 116 s instead of 82 s for no lower peak (bench/RESULTS.md).
  */
 export function storeGcNudge(): Promise<GcNudge> {
   slow ??= findGc().then((gc) => new GcNudge(gc, 10_000));

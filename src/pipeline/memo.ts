@@ -3,7 +3,6 @@
  * killed half-way keeps every finished item and the next run starts at the first missing one.
  */
 import type { StageName } from '../core/progress.ts';
-import { storeGcNudge } from '../ort/gc-nudge.ts';
 import type { Collection } from '../storage/schema.ts';
 import type { JsonObject, Store } from '../storage/store.ts';
 import { count, type Tally } from './tally.ts';
@@ -33,8 +32,6 @@ export async function lookup<M extends JsonObject>(
   o: { bytes?: boolean } = {},
 ): Promise<Item<M> | undefined> {
   const rec = await ctx.store.get<M>(collection, key);
-  // a warm run reads tens of thousands of records back to back: collect their garbage in time (Deno)
-  (await storeGcNudge()).afterRun();
   if (!rec) return undefined;
   if (o.bytes === false) {
     count(ctx.tally, stage, true);
@@ -55,7 +52,6 @@ export async function keep(
   item: Item,
 ): Promise<void> {
   await ctx.store.put(collection, key, item.meta, item.data);
-  (await storeGcNudge()).afterRun();
   count(ctx.tally, stage, false);
 }
 
