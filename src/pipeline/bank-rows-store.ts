@@ -10,7 +10,7 @@ import type { RowSource } from '../train/bank-rows.ts';
 import { bytesF32 } from './memo.ts';
 
 /** Bytes of rows read between two collections. */
-const COLLECT_BYTES = 32 * 2 ** 20;
+const COLLECT_BYTES = 16 * 2 ** 20;
 /** Reads in flight at once (a store read is a file read in Deno, a transaction in IndexedDB). */
 const PARALLEL = 32;
 

@@ -13,8 +13,8 @@ import { gatherRows, isStreamed, rowSource, type TrainBank } from './bank-rows.t
 import { type BankPrecision, DEFAULT_TRAIN_CONFIG } from './config.ts';
 import { f16RowWords, packRowsF16 } from './f16.ts';
 
-/** Rows per staged upload slice (16 MiB at D = 2048): writeBuffer stages its bytes until the next submit. */
-const UPLOAD_SLICE_FLOATS = 4 * 2 ** 20;
+/** Rows per staged upload slice (4 MiB of f32 at D = 2048): writeBuffer stages its bytes until the next submit. */
+const UPLOAD_SLICE_FLOATS = 2 ** 20;
 /** Slices staged before waiting for their copies to finish. */
 const SLICES_IN_FLIGHT = 2;
 
