@@ -11,9 +11,9 @@ import {
   ExecutionProviderError,
   ModelSignatureError,
 } from '../core/errors.ts';
+import { fromHalf, toHalf } from '../core/fp16.ts';
 import { ortDeviceLost, watchOrtDevice } from './device-loss.ts';
 import { type Ep, type EpRequest, planEps } from './ep.ts';
-import { fromHalf, toHalf } from './fp16.ts';
 import { type GcNudge, gcNudge } from './gc-nudge.ts';
 import { loadOrt, type OrtModule } from './runtime.ts';
 import type { DType, TensorData, ValueSpec } from './types.ts';

@@ -4,15 +4,9 @@
  * check, and a float64 property test (against Math.f16round too where the runtime has it).
  */
 import { describe, expect, it } from 'vitest';
+import { floatToHalfBits, halfBitsToFloat } from '../../src/core/fp16.ts';
 import { Rng } from '../../src/core/rng.ts';
-import {
-  F16_MAX,
-  f16BitsToF32,
-  f16Round,
-  f32ToF16Bits,
-  packRowsF16,
-  roundRowsF16,
-} from '../../src/train/f16.ts';
+import { F16_MAX, f16Round, packRowsF16, roundRowsF16 } from '../../src/train/f16.ts';
 
 const hex = (h: number) => `0x${h.toString(16).padStart(4, '0')}`;
 
@@ -36,49 +30,49 @@ describe('f32 → f16 bits', () => {
     [Number.POSITIVE_INFINITY, 0x7c00],
     [Number.NEGATIVE_INFINITY, 0xfc00],
   ])('%d → %s', (v, want) => {
-    expect(hex(f32ToF16Bits(v))).toBe(hex(want));
+    expect(hex(floatToHalfBits(v))).toBe(hex(want));
   });
 
   it('rounds ties to even, and halfway-and-above up', () => {
     const ulp = 2 ** -10; // f16 spacing in [1, 2)
-    expect(hex(f32ToF16Bits(1 + ulp / 2))).toBe('0x3c00'); // tie, 1.0 is even
-    expect(hex(f32ToF16Bits(1 + (3 * ulp) / 2))).toBe('0x3c02'); // tie, 0x3c01 odd → up
-    expect(hex(f32ToF16Bits(1 + ulp / 2 + 2 ** -20))).toBe('0x3c01'); // just above the tie
-    expect(hex(f32ToF16Bits(1 + ulp / 2 - 2 ** -20))).toBe('0x3c00'); // just below
-    expect(hex(f32ToF16Bits(2048 + 1))).toBe('0x6800'); // spacing 2 at 2048: tie to even 2048
-    expect(hex(f32ToF16Bits(2048 + 3))).toBe('0x6802'); // tie to even 2052
+    expect(hex(floatToHalfBits(1 + ulp / 2))).toBe('0x3c00'); // tie, 1.0 is even
+    expect(hex(floatToHalfBits(1 + (3 * ulp) / 2))).toBe('0x3c02'); // tie, 0x3c01 odd → up
+    expect(hex(floatToHalfBits(1 + ulp / 2 + 2 ** -20))).toBe('0x3c01'); // just above the tie
+    expect(hex(floatToHalfBits(1 + ulp / 2 - 2 ** -20))).toBe('0x3c00'); // just below
+    expect(hex(floatToHalfBits(2048 + 1))).toBe('0x6800'); // spacing 2 at 2048: tie to even 2048
+    expect(hex(floatToHalfBits(2048 + 3))).toBe('0x6802'); // tie to even 2052
     // subnormal ties: 0.5 · 2^-24 → 0 (even), 1.5 · 2^-24 → 2 · 2^-24, 2.5 · 2^-24 → 2 · 2^-24
-    expect(hex(f32ToF16Bits(2 ** -25))).toBe('0x0000');
-    expect(hex(f32ToF16Bits(-(2 ** -25)))).toBe('0x8000');
-    expect(hex(f32ToF16Bits(1.5 * 2 ** -24))).toBe('0x0002');
-    expect(hex(f32ToF16Bits(2.5 * 2 ** -24))).toBe('0x0002');
-    expect(hex(f32ToF16Bits(2 ** -25 + 2 ** -40))).toBe('0x0001'); // above half the smallest subnormal
-    expect(hex(f32ToF16Bits(2 ** -26))).toBe('0x0000');
-    expect(hex(f32ToF16Bits(1e-45))).toBe('0x0000'); // an f32 subnormal
+    expect(hex(floatToHalfBits(2 ** -25))).toBe('0x0000');
+    expect(hex(floatToHalfBits(-(2 ** -25)))).toBe('0x8000');
+    expect(hex(floatToHalfBits(1.5 * 2 ** -24))).toBe('0x0002');
+    expect(hex(floatToHalfBits(2.5 * 2 ** -24))).toBe('0x0002');
+    expect(hex(floatToHalfBits(2 ** -25 + 2 ** -40))).toBe('0x0001'); // above half the smallest subnormal
+    expect(hex(floatToHalfBits(2 ** -26))).toBe('0x0000');
+    expect(hex(floatToHalfBits(1e-45))).toBe('0x0000'); // an f32 subnormal
     // the largest subnormal rounding up into the smallest normal
-    expect(hex(f32ToF16Bits(2 ** -14 - 2 ** -26))).toBe('0x0400');
+    expect(hex(floatToHalfBits(2 ** -14 - 2 ** -26))).toBe('0x0400');
   });
 
   it('overflows to Inf past 65504 + half an ulp; NaN stays NaN', () => {
-    expect(hex(f32ToF16Bits(65519))).toBe('0x7bff'); // below the tie at 65520
-    expect(hex(f32ToF16Bits(65520))).toBe('0x7c00'); // tie: rounds to even, which is Inf
-    expect(hex(f32ToF16Bits(1e6))).toBe('0x7c00');
-    expect(hex(f32ToF16Bits(-1e6))).toBe('0xfc00');
-    const nan = f32ToF16Bits(Number.NaN);
+    expect(hex(floatToHalfBits(65519))).toBe('0x7bff'); // below the tie at 65520
+    expect(hex(floatToHalfBits(65520))).toBe('0x7c00'); // tie: rounds to even, which is Inf
+    expect(hex(floatToHalfBits(1e6))).toBe('0x7c00');
+    expect(hex(floatToHalfBits(-1e6))).toBe('0xfc00');
+    const nan = floatToHalfBits(Number.NaN);
     expect(nan & 0x7c00).toBe(0x7c00);
     expect(nan & 0x3ff).not.toBe(0);
-    expect(f16BitsToF32(nan)).toBeNaN();
+    expect(halfBitsToFloat(nan)).toBeNaN();
   });
 
   it('f16 → f32 is exact and inverts the conversion on every f16', () => {
-    expect(f16BitsToF32(0x3c00)).toBe(1);
-    expect(f16BitsToF32(0x7bff)).toBe(65504);
-    expect(f16BitsToF32(0x0001)).toBe(2 ** -24);
-    expect(Object.is(f16BitsToF32(0x8000), -0)).toBe(true);
-    expect(f16BitsToF32(0xfc00)).toBe(Number.NEGATIVE_INFINITY);
+    expect(halfBitsToFloat(0x3c00)).toBe(1);
+    expect(halfBitsToFloat(0x7bff)).toBe(65504);
+    expect(halfBitsToFloat(0x0001)).toBe(2 ** -24);
+    expect(Object.is(halfBitsToFloat(0x8000), -0)).toBe(true);
+    expect(halfBitsToFloat(0xfc00)).toBe(Number.NEGATIVE_INFINITY);
     for (let h = 0; h < 0x10000; h++) {
       if ((h & 0x7c00) === 0x7c00 && h & 0x3ff) continue; // NaNs
-      expect(f32ToF16Bits(f16BitsToF32(h)), hex(h)).toBe(h);
+      expect(floatToHalfBits(halfBitsToFloat(h)), hex(h)).toBe(h);
     }
   });
 
@@ -93,10 +87,10 @@ describe('f32 → f16 bits', () => {
       if (Math.abs(v) >= 2 ** -14) expect(Math.abs(r - v) / Math.abs(v)).toBeLessThanOrEqual(2 ** -11);
       else expect(Math.abs(r - v)).toBeLessThanOrEqual(2 ** -25);
       // nearest: neither neighbour f16 is closer
-      const h = f32ToF16Bits(v);
+      const h = floatToHalfBits(v);
       for (const n of [h - 1, h + 1]) {
         if ((n & 0x7fff) > 0x7bff || n < 0 || (n & 0x7fff) === 0x7fff) continue;
-        expect(Math.abs(f16BitsToF32(n) - v)).toBeGreaterThanOrEqual(Math.abs(r - v));
+        expect(Math.abs(halfBitsToFloat(n) - v)).toBeGreaterThanOrEqual(Math.abs(r - v));
       }
       if (f16round) expect(Object.is(r, f16round(v)), `${v}`).toBe(true);
     }
@@ -114,7 +108,7 @@ describe('packRowsF16', () => {
     );
     // what unpack2x16float(feats[at + (d >> 1)])[d & 1] reads
     const unpack = (r: number, d: number) =>
-      f16BitsToF32((words[r * 3 + (d >> 1)] >>> (16 * (d & 1))) & 0xffff);
+      halfBitsToFloat((words[r * 3 + (d >> 1)] >>> (16 * (d & 1))) & 0xffff);
     for (let r = 0; r < 2; r++)
       for (let d = 0; d < D; d++) expect(unpack(r, d)).toBe(f16Round(data[r * D + d]));
   });
@@ -138,7 +132,7 @@ describe('packRowsF16', () => {
     for (let i = 0; i < data.length; i++) {
       const r = Math.floor(i / 6);
       const d = i % 6;
-      expect(rounded[i]).toBe(f16BitsToF32((words[r * 3 + (d >> 1)] >>> (16 * (d & 1))) & 0xffff));
+      expect(rounded[i]).toBe(halfBitsToFloat((words[r * 3 + (d >> 1)] >>> (16 * (d & 1))) & 0xffff));
     }
   });
 });

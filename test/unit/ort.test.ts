@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backboneFixture, embedderFixture } from '../../models/fixtures/index.ts';
 import { ExecutionProviderError } from '../../src/core/errors.ts';
+import { floatToHalfBits, fromHalf, halfBitsToFloat, toHalf } from '../../src/core/fp16.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { floatToHalfBits, fromHalf, halfBitsToFloat, toHalf } from '../../src/ort/fp16.ts';
 import { loadOrt } from '../../src/ort/runtime.ts';
 import { type InnerSession, OrtSession } from '../../src/ort/session.ts';
 import { signatureProblems } from '../../src/ort/signature.ts';

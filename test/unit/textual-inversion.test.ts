@@ -12,8 +12,8 @@ import {
   tokenTable,
 } from '../../models/fixtures/diffusion.ts';
 import { vocabSize } from '../../models/fixtures/tokenizers.ts';
+import { halfBitsToFloat } from '../../src/core/fp16.ts';
 import { TextTokenizer } from '../../src/models/tokenizer.ts';
-import { halfBitsToFloat } from '../../src/ort/fp16.ts';
 import { OrtSession } from '../../src/ort/session.ts';
 import type { TensorData } from '../../src/ort/types.ts';
 import { readInitializer, replaceInitializer } from '../../src/stages/img2img/onnx-edit.ts';

@@ -5,8 +5,8 @@
  * the new bytes back, re-writing the two enclosing length prefixes. Every other byte is kept.
  */
 import { ConfigError } from '../../core/errors.ts';
+import { fromHalf, toHalf } from '../../core/fp16.ts';
 import { concat } from '../../models/store.ts';
-import { fromHalf, toHalf } from '../../ort/fp16.ts';
 import { type Field, fields, lenField, putVarint, splice, varint } from './protobuf.ts';
 
 const FLOAT = 1;

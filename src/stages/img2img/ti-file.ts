@@ -5,7 +5,7 @@
  * cannot be read in a browser: the error says how to convert them.
  */
 import { ConfigError } from '../../core/errors.ts';
-import { fromHalf } from '../../ort/fp16.ts';
+import { fromHalf } from '../../core/fp16.ts';
 
 export interface TokenEmbedding {
   token: string;

@@ -1,7 +1,8 @@
 /**
  * IEEE 754 binary16 ↔ binary32, bit exact: float → half rounds to nearest, ties to even (as a GPU
  * and numpy's astype(float16) do), overflows to ±Inf, keeps NaN a NaN and makes subnormals.
- * Used for fp16 model inputs/outputs; pure integer maths so every runtime agrees.
+ * Used for fp16 model inputs/outputs and the training bank's f16 rows (src/train/f16.ts); pure integer
+ * maths so every runtime agrees.
  */
 
 const f32 = new Float32Array(1);
