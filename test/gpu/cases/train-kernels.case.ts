@@ -4,16 +4,19 @@
  * gather (Gumbel-argmax draws), the mixture (Gumbel-softmax), ∂L/∂z, the α step (Jacobian + SGD/Adam),
  * ReLU forward/backward, argmax and the policy history.
  */
-import { Rng } from '../../../src/core/rng.ts';
+import { Rng, uniformOpen } from '../../../src/core/rng.ts';
 import { UNIFORM } from '../../../src/gpu/buffers.ts';
 import type { Gpu } from '../../../src/gpu/device.ts';
+import type { KernelSpec } from '../../../src/gpu/kernel.ts';
 import { alphaStepKernel, mixGradKernel, policyHistoryKernel } from '../../../src/gpu/kernels/alpha.wgsl.ts';
 import { argmaxKernel } from '../../../src/gpu/kernels/argmax.wgsl.ts';
 import { gatherKernelFor } from '../../../src/gpu/kernels/gather.wgsl.ts';
 import { GRAD_ADAM_WG, gradAdamFor, gradAdamInvocations } from '../../../src/gpu/kernels/grad-adam.wgsl.ts';
 import { mixKernelFor } from '../../../src/gpu/kernels/mix.wgsl.ts';
+import { RANDOM_WGSL } from '../../../src/gpu/kernels/random.wgsl.ts';
 import { biasReluKernel, RELU_WG, reluMaskKernel } from '../../../src/gpu/kernels/relu.wgsl.ts';
 import { softmaxCeKernel } from '../../../src/gpu/kernels/softmax-ce.wgsl.ts';
+import { SHAPE_WGSL } from '../../../src/gpu/kernels/train-structs.wgsl.ts';
 import { bankIndex, featureOffset } from '../../../src/train/bank.ts';
 import { bankTable } from '../../../src/train/bank-gpu.ts';
 import { type BankPrecision, resolveTrainConfig, type TrainConfig } from '../../../src/train/config.ts';
@@ -314,7 +317,67 @@ async function mixCheck(gpu: Gpu, log: (m: string) => void, precision: BankPreci
   f.release();
 }
 
+/** The shared random functions alone: uniform_open for (seed, stream, index) and gumbel on the 2^23 grid. */
+const randomProbe: KernelSpec = {
+  label: 'test_random',
+  workgroupSize: [64],
+  structs: SHAPE_WGSL,
+  bindings: [
+    { name: 'grid', kind: 'read', type: 'array<u32>' },
+    { name: 'u', kind: 'rw', type: 'array<f32>' },
+    { name: 'g', kind: 'rw', type: 'array<f32>' },
+    { name: 'shape', kind: 'uniform', type: 'Shape' },
+  ],
+  body: /* wgsl */ `
+${RANDOM_WGSL}
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i < shape.rows) {
+    u[i] = uniform_open(shape.R, shape.Cin, i);
+    g[i] = gumbel((f32(grid[i]) + 0.5) / 8388608.0);
+  }
+}
+`,
+};
+
 export const trainKernelCases: GpuCase[] = [
+  {
+    name: 'random draws: uniform_open equals the CPU bit for bit; Gumbel noise −log(−log u) matches float64 to f32 precision, tails included',
+    async run(gpu, log) {
+      const seed = freshSeed();
+      const rng = new Rng(seed);
+      const top = 2 ** 23;
+      // both tails of the grid, the atanh branch's edge at u = 0.5, and random points
+      const grid = Uint32Array.from([
+        ...Array.from({ length: 512 }, (_, i) => i),
+        ...Array.from({ length: 512 }, (_, i) => top - 1 - i),
+        ...Array.from({ length: 256 }, (_, i) => top / 2 - 128 + i),
+        ...Array.from({ length: 2816 }, () => rng.int(top)),
+      ]);
+      const rows = grid.length;
+      const stream = rng.int(1 << 20);
+      const f = factory(gpu, {}, resolveTrainConfig({ seed }));
+      const [u, g] = [put(f, poison(rows)), put(f, poison(rows))];
+      run(gpu, [
+        await f.op(
+          randomProbe,
+          { grid: put(f, grid), u, g, shape: f.shape({ rows, R: seed, Cin: stream }) },
+          Math.ceil(rows / 64),
+        ),
+      ]);
+      const wantU = Float32Array.from({ length: rows }, (_, i) => uniformOpen(seed, stream, i));
+      assertClose(`seed ${seed} uniform_open`, await gpu.readF32(u, rows), wantU, { rtol: 0, atol: 0 });
+      const want = Float64Array.from(grid, (m) => -Math.log(-Math.log((m + 0.5) / top)));
+      // g enters the logits as (a + g)/τ, so its absolute error is what counts; 2 ulp where |g| is large
+      const got = await gpu.readF32(g, rows);
+      assertClose(`seed ${seed} gumbel`, got, want, { rtol: 2.4e-7, atol: 1e-6 });
+      const worst = want.reduce((w, v, i) => Math.max(w, Math.abs(got[i] - v)), 0);
+      log(
+        `seed ${seed}: ${rows} draws, gumbel worst |err| ${worst.toExponential(2)} (g ∈ [${want[0].toFixed(2)}, ${want[512].toFixed(2)}])`,
+      );
+      f.release();
+    },
+  },
   {
     name: 'softmax-CE kernel: loss and dZ = (softmax − onehot)/B match float64 (logit adjustment, C > workgroup size)',
     async run(gpu, log) {
