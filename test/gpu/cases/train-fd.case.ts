@@ -25,6 +25,7 @@ import { ReferenceTrainer, type RefLayer } from '../../../src/train/reference.ts
 import { logPriorAdjust } from '../../../src/train/reference-math.ts';
 import type { StepPlan } from '../../../src/train/schedule.ts';
 import { packStep, SLOT_BYTES } from '../../../src/train/slots.ts';
+import { kinkAwareDiff } from '../../support/finite-diff.ts';
 import { randomBank } from '../../support/random-bank.ts';
 import { assert, freshSeed, type GpuCase } from '../harness.ts';
 
@@ -50,24 +51,9 @@ function put(f: OpFactory, data: Float32Array | Uint32Array): GPUBuffer {
   return b;
 }
 
-/**
- * Central difference of a piecewise-smooth loss (the MLP's ReLU has kinks). Where the one-sided slopes
- * disagree, a kink lies within the step: the step shrinks until it no longer does. A parameter sitting on a
- * kink even at the smallest step has no derivative to check; it comes back as null.
- */
-const diff = (f: () => number, set: (v: number) => void, at: number): number | null => {
-  const mid = f();
-  for (const h of [1e-5, 1e-6, 1e-7]) {
-    set(at + h);
-    const up = f();
-    set(at - h);
-    const down = f();
-    set(at);
-    // smooth: the slopes differ by about h·f″; a kink by the jump in slope, which the central difference halves
-    if (Math.abs((up - mid) / h - (mid - down) / h) <= 4e-5) return (up - down) / (2 * h);
-  }
-  return null;
-};
+/** The checks' tolerance is 2e-5 + 2e-3·|FD|: a kink may cost the central difference at most 2e-5. */
+const diff = (f: () => number, set: (v: number) => void, at: number) =>
+  kinkAwareDiff(f, set, at, { agree: 4e-5 });
 
 function refLayers(kind: HeadKind, cfg: TrainConfig, D: number, C: number): RefLayer[] {
   return initHead(kind, D, C, cfg.hidden, cfg.seed, 'fd').map((p) => ({
