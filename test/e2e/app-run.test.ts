@@ -99,6 +99,15 @@ describe('run the demo', () => {
       return new Uint8Array(readFileSync(await d.path()));
     };
     const zip = await download('Fashion-MNIST-demo-autogenda.zip');
+    // The zip was streamed to disk (OPFS), not built in memory: the download is that file.
+    const opfsZip = (name: string) =>
+      page.evaluate(async (n) => {
+        const root = await navigator.storage.getDirectory();
+        const folder = await root.getDirectoryHandle('autogenda-exports').catch(() => undefined);
+        const handle = await folder?.getFileHandle(n).catch(() => undefined);
+        return handle ? (await handle.getFile()).size : -1;
+      }, name);
+    await expect(opfsZip('Fashion-MNIST-demo-autogenda.zip')).resolves.toBe(zip.length);
     const files = unzipSync(zip);
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining([
@@ -132,6 +141,7 @@ describe('run the demo', () => {
       .getByText(/^Deleted \d+ cached items/)
       .waitFor();
     await expect(storage.locator('tr[data-collection="candidates"]').count()).resolves.toBe(0);
+    await expect(opfsZip('Fashion-MNIST-demo-autogenda.zip')).resolves.toBe(-1); // the zip went too
     await expect(storage.locator('tr[data-collection="images"] td').first().textContent()).resolves.toBe(
       '100',
     );

@@ -5,6 +5,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
+import { zipBlob } from '../../src/pipeline/app/export-zip.ts';
 import {
   type ExportImage,
   exportBytes,
@@ -251,6 +252,13 @@ describe('export: files read from the store one at a time', () => {
     const eager = unzipSync(await toZip(exportFiles({ images, policy })));
     expect(Object.keys(entries)).toEqual(Object.keys(eager));
     for (const k of Object.keys(eager)) expect(entries[k]).toEqual(eager[k]);
+  });
+
+  it("the app's zip without OPFS (here, Node) is the same zip, built in memory", async () => {
+    const files = exportFiles({ images, policy });
+    const blob = await zipBlob(files, 'x-autogenda.zip');
+    expect(blob.type).toBe('application/zip');
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(await toZip(files));
   });
 
   it('writeFolder writes lazy files byte for byte, and a failed read names the file', async () => {

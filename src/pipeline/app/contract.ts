@@ -141,6 +141,15 @@ export interface RunSummary {
   /** Model calls of this run, "<task>.<session>" → {calls, samples}. */
   modelCalls?: Record<string, { calls: number; samples: number }>;
   gallery: GalleryClass[];
-  /** Every export, by file name (classifier.onnx, policy.json, metrics.json, report.md, dataset zip …). */
-  exports: { name: string; bytes: Uint8Array; type: string }[];
+  /**
+   * Every export, by file name (classifier.onnx, policy.json, metrics.json, report.md, dataset zip …), as
+   * Blobs: they cross postMessage by reference, and the zip's is a file on disk (export-zip.ts).
+   */
+  exports: ExportDownload[];
+}
+
+export interface ExportDownload {
+  name: string;
+  type: string;
+  blob: Blob;
 }

@@ -19,6 +19,7 @@ import {
 } from './contract.ts';
 import { DATASET_PREFIX, deleteDataset, importInput, listDatasets } from './datasets.ts';
 import { demoZip } from './demo.ts';
+import { clearExportZips } from './export-zip.ts';
 import { holdLifeline } from './lifeline.ts';
 import { runInBrowser } from './run.ts';
 
@@ -74,9 +75,8 @@ export function createPipelineApi() {
       const r = await task((signal) =>
         withStore((store) => runInBrowser(req, { store, decoder: browserDecoder, onProgress, signal })),
       );
-      // Exports and gallery images move, not copy; a buffer may be listed once only.
+      // Gallery images move, not copy (a buffer may be listed once only); exports are Blobs, passed by reference.
       const buffers = new Set<ArrayBuffer>();
-      for (const e of r.exports) buffers.add(e.bytes.buffer as ArrayBuffer);
       for (const c of r.gallery)
         for (const o of c.originals) {
           buffers.add(o.bytes.buffer as ArrayBuffer);
@@ -89,8 +89,8 @@ export function createPipelineApi() {
       return withStore((store) => store.usage());
     },
     /**
-     * Deletes every cached pipeline item (captions, embeddings, candidates, features, runs, reports);
-     * imported datasets and their images stay. Resolves to the number of items deleted.
+     * Deletes every cached pipeline item (captions, embeddings, candidates, features, runs, reports) and
+     * the runs' export zips; imported datasets and their images stay. Resolves to the number of items deleted.
      */
     clearCachedItems(): Promise<number> {
       return withStore(async (store) => {
@@ -103,7 +103,7 @@ export function createPipelineApi() {
             n++;
           }
         }
-        return n;
+        return n + (await clearExportZips()); // the runs' zips in OPFS
       });
     },
     cancel(): void {

@@ -1,7 +1,7 @@
 /**
  * One run as the app's pipeline worker performs it: a stored dataset, the chosen models, the form's
  * settings, the app's IndexedDB store (every item cached, so a reload mid-run resumes), and every
- * export built. Returns plain data (survives postMessage); export buffers are transferable.
+ * export built. Returns plain data (survives postMessage); exports are Blobs, the zip's on disk.
  */
 import type { DownloadProgress, StageProgress } from '../../core/progress.ts';
 import { Gpu } from '../../gpu/device.ts';
@@ -10,7 +10,6 @@ import type { Collection } from '../../storage/schema.ts';
 import type { Store } from '../../storage/store.ts';
 import { resolveTrainConfig } from '../../train/config.ts';
 import { exportBytes } from '../export/dataset.ts';
-import { toZip } from '../export/write.ts';
 import { buildExports, PLUMBING_WARNING } from '../export-run.ts';
 import type { ImageDecoder } from '../import/decoder.ts';
 import { candidatePng } from '../items.ts';
@@ -18,8 +17,9 @@ import { openStages } from '../open-stages.ts';
 import { IMAGE_PREFIX, type PipelineResult } from '../run.ts';
 import { resolveSettings } from '../settings.ts';
 import { runSweep, sweepTally } from '../sweep.ts';
-import type { GalleryClass, GalleryOriginal, RunRequest, RunSummary } from './contract.ts';
+import type { ExportDownload, GalleryClass, GalleryOriginal, RunRequest, RunSummary } from './contract.ts';
 import { storedSource } from './datasets.ts';
+import { zipBlob } from './export-zip.ts';
 import { modelsFolderFor } from './models.ts';
 
 const GALLERY_PER_CLASS = 2;
@@ -151,16 +151,19 @@ export async function runInBrowser(req: RunRequest, o: AppRunOptions): Promise<R
       { path: 'classifier.onnx', data: ex.classifier, compressed: false },
       { path: 'metrics.json', data: metricsJson, compressed: false },
     ];
-    const exports = [
-      { name: `${name}-autogenda.zip`, bytes: await toZip(everything), type: 'application/zip' },
-      { name: 'classifier.onnx', bytes: ex.classifier, type: 'application/octet-stream' },
-      { name: 'metrics.json', bytes: metricsJson, type: 'application/json' },
-      ...(await Promise.all(
-        ex.files
-          .filter((f) => !f.path.includes('/'))
-          .map(async (f) => ({ name: f.path, bytes: await exportBytes(f.data), type: mime(f.path) })),
-      )),
+    const small = (name: string, bytes: Uint8Array, type = mime(name)): ExportDownload => ({
+      name,
+      type,
+      blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type }),
+    });
+    const zipName = `${name}-autogenda.zip`;
+    const exports: ExportDownload[] = [
+      { name: zipName, blob: await zipBlob(everything, zipName), type: 'application/zip' },
+      small('classifier.onnx', ex.classifier, 'application/octet-stream'),
+      small('metrics.json', metricsJson),
     ];
+    for (const f of ex.files)
+      if (!f.path.includes('/')) exports.push(small(f.path, await exportBytes(f.data)));
     o.onProgress?.({ type: 'stage', stage: 'export', done: 1, total: 1, unit: 'files' });
     const first = result.runs[0];
     return {

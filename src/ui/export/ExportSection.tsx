@@ -1,7 +1,7 @@
 /**
  * Export: a download per file the pipeline exported (everything as one zip first, then the classifier,
- * the policy, the metrics and the report on their own). Files are made in the worker; here they only
- * become blob URLs, revoked when the result changes or the section closes.
+ * the policy, the metrics and the report on their own). Files are made in the worker (the zip on disk, in
+ * OPFS); here their Blobs only become blob URLs, revoked when the result changes or the section closes.
  */
 import { useEffect, useMemo } from 'preact/hooks';
 import { runResult } from '../app/state.ts';
@@ -29,7 +29,7 @@ export function ExportSection() {
     () =>
       (r?.exports ?? []).map((e) => ({
         ...e,
-        url: URL.createObjectURL(new Blob([e.bytes as Uint8Array<ArrayBuffer>], { type: e.type })),
+        url: URL.createObjectURL(e.blob),
       })),
     [r],
   );
@@ -65,7 +65,7 @@ export function ExportSection() {
                   Download {l.name}
                 </a>{' '}
                 <span class="muted">
-                  {formatBytes(l.bytes.length)} — {describe(l.name)}
+                  {formatBytes(l.blob.size)} — {describe(l.name)}
                 </span>
               </li>
             ))}

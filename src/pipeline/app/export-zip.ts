@@ -1,0 +1,52 @@
+/**
+ * The app's everything-zip, written chunk by chunk into the Origin Private File System and handed to the
+ * page as a disk-backed File: an export of any size never sits in the worker's or the page's memory whole
+ * (the CLI streams its zip to disk the same way). One file per dataset name, replaced by the next run's;
+ * "Clear cached items" deletes them. Where OPFS is missing (some private windows) the zip is built in
+ * memory, as small demos can afford.
+ */
+
+import type { ExportFile } from '../export/dataset.ts';
+import { toZip, writeZip } from '../export/write.ts';
+
+export const EXPORTS_FOLDER = 'autogenda-exports';
+
+async function exportsFolder(create: boolean): Promise<FileSystemDirectoryHandle | undefined> {
+  const root = await globalThis.navigator?.storage?.getDirectory?.().catch(() => undefined);
+  if (!root) return undefined;
+  try {
+    return await root.getDirectoryHandle(EXPORTS_FOLDER, { create });
+  } catch (e) {
+    if ((e as Error).name === 'NotFoundError') return undefined;
+    throw e;
+  }
+}
+
+/** The zip of `files` as a Blob named `name`: on disk in OPFS where it can be, else in memory. */
+export async function zipBlob(files: readonly ExportFile[], name: string): Promise<Blob> {
+  const folder = await exportsFolder(true);
+  if (!folder)
+    return new Blob([(await toZip(files)) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+  const handle = await folder.getFileHandle(name, { create: true });
+  const out = await handle.createWritable(); // a swap file until close(): a failed export leaves the old one
+  try {
+    await writeZip(files, (chunk) => out.write(chunk as Uint8Array<ArrayBuffer>));
+    await out.close();
+  } catch (e) {
+    await out.abort().catch(() => {});
+    throw e;
+  }
+  return handle.getFile();
+}
+
+/** Deletes the stored zips; resolves to how many there were. */
+export async function clearExportZips(): Promise<number> {
+  const folder = await exportsFolder(false);
+  if (!folder) return 0;
+  let n = 0;
+  for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    await folder.removeEntry(name);
+    n++;
+  }
+  return n;
+}
