@@ -2,8 +2,8 @@
  * The app's everything-zip, written chunk by chunk into the Origin Private File System and handed to the
  * page as a disk-backed File: an export of any size never sits in the worker's or the page's memory whole
  * (the CLI streams its zip to disk the same way). One file per dataset name, replaced by the next run's;
- * "Clear cached items" deletes them. Where OPFS is missing (some private windows) the zip is built in
- * memory, as small demos can afford.
+ * "Clear cached items" deletes them. Where OPFS or its writable streams are missing (some private
+ * windows, older Safari) the zip is built in memory, as small demos can afford.
  */
 
 import type { ExportFile } from '../export/dataset.ts';
@@ -25,9 +25,10 @@ async function exportsFolder(create: boolean): Promise<FileSystemDirectoryHandle
 /** The zip of `files` as a Blob named `name`: on disk in OPFS where it can be, else in memory. */
 export async function zipBlob(files: readonly ExportFile[], name: string): Promise<Blob> {
   const folder = await exportsFolder(true);
-  if (!folder)
+  const handle = await folder?.getFileHandle(name, { create: true });
+  // no OPFS, or no writable streams on its files (older Safari): in memory
+  if (typeof handle?.createWritable !== 'function')
     return new Blob([(await toZip(files)) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
-  const handle = await folder.getFileHandle(name, { create: true });
   const out = await handle.createWritable(); // a swap file until close(): a failed export leaves the old one
   try {
     await writeZip(files, (chunk) => out.write(chunk as Uint8Array<ArrayBuffer>));
