@@ -135,6 +135,9 @@ describe('run the demo', () => {
     await page.getByRole('link', { name: 'Import' }).first().click();
     const storage = page.getByTestId('storage');
     await storage.locator('tr[data-collection="candidates"]').waitFor();
+    // the zip is listed with the rest of what the browser keeps
+    const zipRow = storage.locator('tr[data-collection="export zips"] td');
+    await expect(zipRow.first().textContent()).resolves.toBe('1');
     await page.getByTestId('clear-cached').click();
     await page
       .getByTestId('storage-note')
@@ -142,6 +145,7 @@ describe('run the demo', () => {
       .waitFor();
     await expect(storage.locator('tr[data-collection="candidates"]').count()).resolves.toBe(0);
     await expect(opfsZip('Fashion-MNIST-demo-autogenda.zip')).resolves.toBe(-1); // the zip went too
+    await expect(zipRow.count()).resolves.toBe(0);
     await expect(storage.locator('tr[data-collection="images"] td').first().textContent()).resolves.toBe(
       '100',
     );

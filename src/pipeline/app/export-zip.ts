@@ -6,6 +6,7 @@
  * windows, older Safari) the zip is built in memory, as small demos can afford.
  */
 
+import type { CollectionUsage } from '../../storage/store.ts';
 import type { ExportFile } from '../export/dataset.ts';
 import { toZip, writeZip } from '../export/write.ts';
 
@@ -40,14 +41,30 @@ export async function zipBlob(files: readonly ExportFile[], name: string): Promi
   return handle.getFile();
 }
 
+/** The stored zips' names and sizes. */
+async function storedZips(): Promise<{
+  folder?: FileSystemDirectoryHandle;
+  zips: { name: string; size: number }[];
+}> {
+  const folder = await exportsFolder(false);
+  const zips: { name: string; size: number }[] = [];
+  if (!folder) return { zips };
+  const entries = (folder as unknown as { values(): AsyncIterable<FileSystemHandle> }).values();
+  for await (const h of entries)
+    if (h.kind === 'file')
+      zips.push({ name: h.name, size: (await (h as FileSystemFileHandle).getFile()).size });
+  return { folder, zips };
+}
+
+/** The stored zips as one row of the app's Storage table. */
+export async function exportZipUsage(): Promise<CollectionUsage> {
+  const { zips } = await storedZips();
+  return { collection: 'export zips', count: zips.length, bytes: zips.reduce((a, z) => a + z.size, 0) };
+}
+
 /** Deletes the stored zips; resolves to how many there were. */
 export async function clearExportZips(): Promise<number> {
-  const folder = await exportsFolder(false);
-  if (!folder) return 0;
-  let n = 0;
-  for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) {
-    await folder.removeEntry(name);
-    n++;
-  }
-  return n;
+  const { folder, zips } = await storedZips(); // listed first: no deleting while the folder is iterated
+  for (const z of zips) await folder?.removeEntry(z.name);
+  return zips.length;
 }

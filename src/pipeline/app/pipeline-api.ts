@@ -19,7 +19,7 @@ import {
 } from './contract.ts';
 import { DATASET_PREFIX, deleteDataset, importInput, listDatasets } from './datasets.ts';
 import { demoZip } from './demo.ts';
-import { clearExportZips } from './export-zip.ts';
+import { clearExportZips, exportZipUsage } from './export-zip.ts';
 import { holdLifeline } from './lifeline.ts';
 import { runInBrowser } from './run.ts';
 
@@ -86,7 +86,9 @@ export function createPipelineApi() {
     },
     /** What the app's store holds, per collection, largest first. */
     storageUsage(): Promise<CollectionUsage[]> {
-      return withStore((store) => store.usage());
+      return withStore(async (store) =>
+        [...(await store.usage()), await exportZipUsage()].sort((a, b) => b.bytes - a.bytes),
+      );
     },
     /**
      * Deletes every cached pipeline item (captions, embeddings, candidates, features, runs, reports) and

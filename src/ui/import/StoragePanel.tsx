@@ -1,7 +1,7 @@
 /**
- * What this app keeps in the browser's IndexedDB, per collection, and a way to free the part a run can
- * compute again (captions, candidates, features, trained runs). Imported datasets stay; deleting one
- * is done in the list above.
+ * What this app keeps in the browser's IndexedDB, per collection, and the runs' export zips in OPFS, and a
+ * way to free the part a run can compute again (captions, candidates, features, trained runs, zips).
+ * Imported datasets stay; deleting one is done in the list above.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { CollectionUsage } from '../../storage/store.ts';
@@ -80,7 +80,8 @@ export function StoragePanel() {
         </button>
       </div>
       <p class="muted">
-        Keeps the imported datasets; a later run recomputes captions, candidates, features and training.
+        Keeps the imported datasets; a later run recomputes captions, candidates, features, training and
+        exports.
         {running && ' Not while a run is using them.'}
       </p>
       {note && (
