@@ -79,8 +79,6 @@ declare const Deno: {
   readDir(p: string): AsyncIterable<{ name: string; isFile: boolean }>;
   writeFile(p: string, d: Uint8Array): Promise<void>;
   mkdir(p: string, o: { recursive: boolean }): Promise<void>;
-  addSignalListener(s: 'SIGINT', f: () => void): void;
-  removeSignalListener(s: 'SIGINT', f: () => void): void;
   exit(code: number): never;
 };
 
@@ -226,19 +224,16 @@ export function makeRun(): Command {
         }
         return gpu;
       };
-      // First Ctrl+C: stop at the next item (everything finished stays stored); another one later: stop
-      // now. On a terminal Deno gets each Ctrl+C twice (from the terminal and from the npx launcher),
-      // so repeats within a second are the same press.
+      // First Ctrl+C: stop at the next item (everything finished stays stored); a later one: stop now.
+      // The supervisor tells the presses apart and relays them (worker.ts, PRESS_SIGNALS).
       const ac = new AbortController();
-      let firstAt = 0;
-      const onInt = () => {
-        if (!ac.signal.aborted) {
-          firstAt = Date.now();
+      const offPresses = worker.onPresses(
+        () => {
           io.err('cancelling after the current item (Ctrl+C again to stop at once)…');
           ac.abort();
-        } else if (Date.now() - firstAt > 1000) Deno.exit(130);
-      };
-      Deno.addSignalListener('SIGINT', onInt);
+        },
+        () => Deno.exit(130),
+      );
       const bar = io.status ? progressBar(io.status.bind(io)) : undefined;
       try {
         const sweep = await runSweep(
@@ -311,7 +306,7 @@ export function makeRun(): Command {
         }
         throw e;
       } finally {
-        Deno.removeSignalListener('SIGINT', onInt);
+        offPresses();
         await store.close();
         await stages.dispose();
         gpu?.destroy();

@@ -9,7 +9,7 @@ import { CANCELLED_MESSAGE } from '../../pipeline/cancel.ts';
 import type { RunRestart } from '../../pipeline/export/report.ts';
 import { type CliIO, EXIT } from '../command.ts';
 import { isCrash, RestartBudget, signalExitCode } from './restart-policy.ts';
-import { RESTARTS_ENV, statusPath, WORKER_ENV, type WorkerStatus } from './worker.ts';
+import { PRESS_SIGNALS, RESTARTS_ENV, statusPath, WORKER_ENV, type WorkerStatus } from './worker.ts';
 
 type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -17,7 +17,7 @@ interface Child {
   readonly pid: number;
   readonly status: Promise<{ code: number; signal: string | null }>;
   readonly stdin: WritableStream<Uint8Array>;
-  kill(signal: StopSignal): void;
+  kill(signal: StopSignal | (typeof PRESS_SIGNALS)[keyof typeof PRESS_SIGNALS]): void;
 }
 
 // Only what this file uses; tsconfig type-checks src against the DOM libs, not Deno's.
@@ -88,19 +88,26 @@ export async function superviseRun(o: { out: string; maxRestarts: number; io: Cl
   let stop: StopSignal | undefined;
   let wake = () => {}; // ends a back-off pause early
   let lastInt = 0;
+  let presses = 0;
   const listeners = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => {
     const f = () => {
-      // One Ctrl+C reaches us twice (terminal, npx launcher) and the worker directly; the worker takes
-      // repeats within a second as the same press, so pass on at most one a second.
+      // One Ctrl+C reaches us twice (terminal, npx launcher) and the worker directly, which ignores it:
+      // repeats within a second are the same press; each press goes on as the worker's press signal.
+      let signal: Parameters<Child['kill']>[0] = s;
       if (s === 'SIGINT') {
         if (Date.now() - lastInt < 1000) return;
         lastInt = Date.now();
+        signal = presses++ ? PRESS_SIGNALS.again : PRESS_SIGNALS.first;
       }
       stop ??= s;
       try {
-        child?.kill(s);
+        child?.kill(signal);
       } catch {
-        // it has just exited
+        try {
+          if (signal !== s) child?.kill(s); // no SIGUSR1 here (Windows): the worker reads SIGINT itself
+        } catch {
+          // it has just exited
+        }
       }
       wake();
     };
@@ -126,7 +133,9 @@ export async function superviseRun(o: { out: string; maxRestarts: number; io: Cl
       child = undefined;
       await c.stdin.close().catch(() => {});
       if (st.signal === null) return st.code; // 0, 1, 3, 64, 130: the run's own answer
-      if (stop || !isCrash(st.signal)) return signalExitCode(st.signal);
+      // stopped by us: the stop's code (a press relayed before the worker listened ended it by SIGUSR1)
+      if (stop) return signalExitCode(stop);
+      if (!isCrash(st.signal)) return signalExitCode(st.signal);
       const crash: RunRestart = {
         signal: st.signal,
         stage: await stageOf(out, c.pid),

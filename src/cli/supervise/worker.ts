@@ -22,6 +22,15 @@ export interface WorkerStatus {
   at: string;
 }
 
+/**
+ * Ctrl+C, relayed. A terminal sends SIGINT to the whole process group: the launcher, the supervisor and the
+ * worker each get it, and the launcher passes its copy on as well. Only the supervisor can tell one press
+ * from two by when the signals come, because its event loop is never busy. A worker's handler runs only
+ * when the worker's current model call or training step ends, and that can be a second after the press.
+ * So the supervisor relays each press (supervisor.ts), and the worker leaves SIGINT itself alone.
+ */
+export const PRESS_SIGNALS = { first: 'SIGUSR1', again: 'SIGUSR2' } as const;
+
 // Only what this file uses; tsconfig type-checks src against the DOM libs, not Deno's.
 declare const Deno: {
   readonly pid: number;
@@ -31,6 +40,8 @@ declare const Deno: {
   writeTextFileSync(p: string, d: string): void;
   stdin: { read(buf: Uint8Array): Promise<number | null> };
   exit(code: number): never;
+  addSignalListener(s: string, f: () => void): void;
+  removeSignalListener(s: string, f: () => void): void;
 };
 
 export interface RunWorker {
@@ -38,6 +49,12 @@ export interface RunWorker {
   readonly restarts: RunRestart[];
   /** The run entered `stage` (called on every progress event; writes only on a change). */
   stage(stage: string): void;
+  /**
+   * Calls `first` on the first Ctrl+C the supervisor relays and `again` on a later one; SIGINT itself is
+   * ignored. Where the platform has no SIGUSR1 (Windows), SIGINT is read directly, with repeats within a
+   * second taken as the same press. Returns the function that removes the listeners.
+   */
+  onPresses(first: () => void, again: () => void): () => void;
 }
 
 export function parseRestarts(json: string | undefined): RunRestart[] {
@@ -77,7 +94,36 @@ export function runWorker(out: string): RunWorker | undefined {
   stage('start-up');
   // The supervisor holds our stdin open; end of file means it died (even by SIGKILL): stop as a kill would.
   if (Deno.ppid === parent) void untilEof().then(() => Deno.exit(signalExitCode('SIGTERM')));
-  return { restarts: parseRestarts(Deno.env.get(RESTARTS_ENV)), stage };
+  return { restarts: parseRestarts(Deno.env.get(RESTARTS_ENV)), stage, onPresses };
+}
+
+function onPresses(first: () => void, again: () => void): () => void {
+  const listen = (pairs: [string, () => void][]) => {
+    for (const [s, f] of pairs) Deno.addSignalListener(s, f);
+    return () => {
+      for (const [s, f] of pairs) Deno.removeSignalListener(s, f);
+    };
+  };
+  try {
+    return listen([
+      ['SIGINT', () => {}],
+      [PRESS_SIGNALS.first, first],
+      [PRESS_SIGNALS.again, again],
+    ]);
+  } catch {
+    let firstAt = 0;
+    return listen([
+      [
+        'SIGINT',
+        () => {
+          if (!firstAt) {
+            firstAt = Date.now();
+            first();
+          } else if (Date.now() - firstAt > 1000) again();
+        },
+      ],
+    ]);
+  }
 }
 
 async function untilEof(): Promise<void> {
