@@ -2,7 +2,7 @@
  * The app's everything-zip, written chunk by chunk into the Origin Private File System and handed to the
  * page as a disk-backed File: an export of any size never sits in the worker's or the page's memory whole
  * (the CLI streams its zip to disk the same way). One file per dataset name, replaced by the next run's;
- * "Clear cached items" deletes them. Where OPFS or its writable streams are missing (some private
+ * "Clear cached results" deletes them. Where OPFS or its writable streams are missing (some private
  * windows, older Safari) the zip is built in memory, as small demos can afford.
  */
 
