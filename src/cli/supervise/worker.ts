@@ -105,10 +105,11 @@ function onPresses(first: () => void, again: () => void): () => void {
     };
   };
   try {
+    // the press signals first: where they throw, nothing is left listening
     return listen([
-      ['SIGINT', () => {}],
       [PRESS_SIGNALS.first, first],
       [PRESS_SIGNALS.again, again],
+      ['SIGINT', () => {}],
     ]);
   } catch {
     let firstAt = 0;
